@@ -1,0 +1,109 @@
+"""Checks a composed config before any data is read: the first bad value stops the run with
+one line naming the key, the value and what is allowed.
+
+This is the only module besides train.run() that reads a DictConfig."""
+
+from __future__ import annotations
+
+import numbers
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from imbalance_lab.errors import ConfigError
+from imbalance_lab.models import MODELS
+
+METHODS = ("none", "ros", "weighted")
+PROFILES = ("step",)
+OPTIMIZERS = ("adam", "sgd")
+LOGGERS = ("csv", "wandb", "none")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _number(
+    key: str,
+    value: object,
+    low: float,
+    high: float = float("inf"),
+    *,
+    low_open: bool = False,
+    integer: bool = False,
+) -> float:
+    """Returns value if it is a number in [low, high] (or (low, high] when low_open)."""
+    kind = "an integer" if integer else "a number"
+    bounds = f"{'>' if low_open else '>='} {low:g}" + (
+        f" and <= {high:g}" if high < float("inf") else ""
+    )
+    if not (_is_int(value) if integer else _is_number(value)):
+        raise ConfigError(key, value, f"{kind} {bounds}")
+    if value < low or (low_open and value == low) or value > high:
+        raise ConfigError(key, value, f"{kind} {bounds}")
+    return value
+
+
+def _choice(key: str, value: object, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(key, value, "one of " + ", ".join(allowed))
+    return value
+
+
+def check_config(cfg: DictConfig) -> None:
+    """Raises ConfigError for the first key whose value is not allowed."""
+    for node in ("model", "data", "imbalance", "optim", "logger", "trainer"):
+        missing = OmegaConf.missing_keys(cfg[node])
+        if missing:
+            raise ConfigError(f"{node}.{sorted(missing)[0]}", "???", "a value is required")
+
+    _choice("model.name", cfg.model.name, tuple(MODELS))
+    _number("seed", cfg.seed, 0, integer=True)
+
+    data = cfg.data
+    if data.root is not None and not Path(str(data.root)).is_dir():
+        raise ConfigError("data.root", data.root, "null (the packaged MNIST) or an existing folder")
+    _number("data.val_per_class", data.val_per_class, 1, integer=True)
+    _number("data.rotation", data.rotation, 0, 180)
+    _number("data.batch_size", data.batch_size, 1, integer=True)
+
+    imb = cfg.imbalance
+    _choice("imbalance.profile", imb.profile, PROFILES)
+    _choice("imbalance.method", imb.method, METHODS)
+    minority = (
+        OmegaConf.to_object(imb.minority) if OmegaConf.is_list(imb.minority) else imb.minority
+    )
+    if (
+        not isinstance(minority, list)
+        or not all(_is_int(c) and 0 <= c <= 9 for c in minority)
+        or len(set(minority)) != len(minority)
+        or not 1 <= len(minority) <= 9
+    ):
+        raise ConfigError(
+            "imbalance.minority", minority, "a list of 1 to 9 distinct classes, each in 0..9"
+        )
+    _number("imbalance.n_max", imb.n_max, 1, integer=True)
+    rho = _number("imbalance.rho", imb.rho, 1)
+    if round(imb.n_max / rho) < 1:
+        raise ConfigError(
+            "imbalance.rho",
+            rho,
+            f"at most imbalance.n_max={imb.n_max}, so that each minority class keeps an image",
+        )
+    # Checked for every method, so that a sweep over inv_rho without ROS is not silently void.
+    _number("imbalance.inv_rho", imb.inv_rho, round(1 / rho, 12), 1)
+    if imb.weight != "auto" and not (_is_number(imb.weight) and imb.weight > 0):
+        raise ConfigError("imbalance.weight", imb.weight, "a number > 0, or auto")
+
+    optim = cfg.optim
+    _choice("optim.name", optim.name, OPTIMIZERS)
+    _number("optim.lr", optim.lr, 0, low_open=True)
+    _number("optim.momentum", optim.momentum, 0, 1)
+    _number("optim.weight_decay", optim.weight_decay, 0)
+
+    _choice("logger.name", cfg.logger.name, LOGGERS)
+    _number("trainer.max_epochs", cfg.trainer.max_epochs, 1, integer=True)

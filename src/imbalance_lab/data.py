@@ -1,0 +1,110 @@
+"""The LightningDataModule: MNIST held as tensors on the training device, made imbalanced,
+optionally over-sampled, rotated per batch on the device."""
+
+from __future__ import annotations
+
+import pytorch_lightning as pl
+import torch
+
+from imbalance_lab import imbalance
+from imbalance_lab.augment import rotate_batch
+from imbalance_lab.batches import EpochOrder, TensorBatches
+from imbalance_lab.errors import ConfigError
+from imbalance_lab.idx import load_split
+
+# Mean and standard deviation of the MNIST training pixels on a [0, 1] scale.
+PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081
+
+
+class ImbalancedMNIST(pl.LightningDataModule):
+    """Step-imbalanced MNIST: a balanced validation split held out first (val_per_class per
+    class, seeded), then n_max images per majority class and round(n_max / rho) per minority
+    class. method 'ros' over-samples minority classes to round(n_max * inv_rho); 'none' and
+    'weighted' train on the imbalanced set as is. The test split is the official one."""
+
+    def __init__(
+        self,
+        minority: list[int],
+        n_max: int = 5000,
+        rho: float = 10.0,
+        method: str = "none",
+        inv_rho: float = 1.0,
+        root: str | None = None,
+        val_per_class: int = 400,
+        rotation: float = 0.0,
+        batch_size: int = 128,
+        seed: int = 0,
+        num_classes: int = 10,
+    ):
+        super().__init__()
+        self.minority, self.n_max, self.rho = list(minority), n_max, rho
+        self.method, self.inv_rho = method, inv_rho
+        self.root, self.val_per_class = root, val_per_class
+        self.rotation, self.batch_size, self.seed = rotation, batch_size, seed
+        self.num_classes = num_classes
+        self.train_class_counts: list[int] = []
+
+    def prepare_data(self) -> None:
+        # Reads and checks the files (cached per process); holds no state.
+        load_split(self.root, "train")
+        load_split(self.root, "test")
+
+    def setup(self, stage: str | None = None) -> None:
+        if self.train_class_counts:
+            return  # fit then test: the splits are built once per run
+        images, labels = (torch.from_numpy(a.copy()) for a in load_split(self.root, "train"))
+        generator = torch.Generator().manual_seed(self.seed)
+        rest, val_index = imbalance.split_per_class(labels, self.val_per_class, generator)
+
+        counts = imbalance.step_class_counts(self.minority, self.n_max, self.rho, self.num_classes)
+        available = imbalance.class_counts(labels[rest], self.num_classes)
+        for c, (wanted, have) in enumerate(zip(counts, available, strict=True)):
+            if wanted > have:
+                raise ConfigError(
+                    "imbalance.n_max",
+                    self.n_max,
+                    f"class {c} has {have} training images after the validation split; "
+                    f"n_max must be at most {min(available)}",
+                )
+        train_index = imbalance.draw_per_class(labels, rest, counts, generator)
+        if self.method == "ros":
+            targets = imbalance.ros_class_counts(counts, self.minority, self.n_max, self.inv_rho)
+            train_index = imbalance.oversample(labels, train_index, targets, generator)
+        self.train_class_counts = imbalance.class_counts(labels[train_index], self.num_classes)
+
+        test_images, test_labels = (
+            torch.from_numpy(a.copy()) for a in load_split(self.root, "test")
+        )
+        device = self.trainer.strategy.root_device if self.trainer else torch.device("cpu")
+        # uint8 on the device: 60,000 images are 47 MB; floats are made per batch.
+        self.splits = {
+            "train": (images[train_index].to(device), labels[train_index].long().to(device)),
+            "val": (images[val_index].to(device), labels[val_index].long().to(device)),
+            "test": (test_images.to(device), test_labels.long().to(device)),
+        }
+
+    def _batches(self, split: str, shuffle: bool) -> TensorBatches:
+        images, labels = self.splits[split]
+        rank, world = (
+            (self.trainer.global_rank, self.trainer.world_size) if self.trainer else (0, 1)
+        )
+        order = EpochOrder(len(labels), shuffle, self.seed, rank, world)
+        return TensorBatches(images, labels, self.batch_size, order)
+
+    def train_dataloader(self) -> TensorBatches:
+        return self._batches("train", shuffle=True)
+
+    def val_dataloader(self) -> TensorBatches:
+        return self._batches("val", shuffle=False)
+
+    def test_dataloader(self) -> TensorBatches:
+        return self._batches("test", shuffle=False)
+
+    def on_after_batch_transfer(self, batch, dataloader_idx: int):
+        """Returns (images (B, 1, 28, 28) float, normalised; labels (B,)); training batches are
+        rotated first, on the device."""
+        images, labels = batch
+        images = images.unsqueeze(1).float() / 255.0
+        if self.trainer is not None and self.trainer.training:
+            images = rotate_batch(images, self.rotation)
+        return (images - PIXEL_MEAN) / PIXEL_STD, labels

@@ -1,0 +1,26 @@
+"""A callback that keeps every epoch's validation metrics, for "epochs to 95%" and plots."""
+
+from __future__ import annotations
+
+import pytorch_lightning as pl
+
+
+class EpochHistory(pl.Callback):
+    """Collects, at each training epoch's end, the epoch's logged train/ and val/ scalars."""
+
+    def __init__(self):
+        self.rows: list[dict[str, float]] = []
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, module: pl.LightningModule) -> None:
+        # One host sync per epoch; validation of this epoch has already run.
+        row = {"epoch": trainer.current_epoch + 1}
+        for name, value in trainer.callback_metrics.items():
+            if name.startswith(("train/", "val/")):
+                row[name] = round(float(value), 6)
+        self.rows.append(row)
+
+    def state_dict(self) -> dict:
+        return {"rows": self.rows}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        self.rows = list(state_dict["rows"])

@@ -1,0 +1,116 @@
+"""run(cfg, output_dir): one experiment from a composed config to metrics.json.
+
+The only place where the config is read; everything below takes plain values.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytorch_lightning as pl
+from omegaconf import DictConfig, OmegaConf
+
+from imbalance_lab import imbalance
+from imbalance_lab.config import check_config
+from imbalance_lab.data import ImbalancedMNIST
+from imbalance_lab.files import write_json_atomic
+from imbalance_lab.history import EpochHistory
+from imbalance_lab.loggers import build_logger, finish_wandb
+from imbalance_lab.metrics import per_class_normalised_rates
+from imbalance_lab.models import count_parameters
+from imbalance_lab.module import ImbalanceClassifier
+
+NUM_CLASSES = 10
+METRICS_FILE = "metrics.json"
+
+
+def class_weights_for(
+    method: str, weight, minority: list[int], counts: list[int]
+) -> list[float] | None:
+    """Returns the loss weights (C,) of the method, None for an unweighted loss."""
+    if method != "weighted":
+        return None
+    if weight == "auto":
+        return imbalance.inverse_frequency_weights(counts)
+    return imbalance.minority_weights(len(counts), minority, float(weight))
+
+
+def run(cfg: DictConfig, output_dir: str | Path, group: str | None = None) -> dict:
+    """Trains and tests one configuration; returns the metrics written to output_dir/metrics.json.
+
+    group names the W&B group (the sweep folder) when the run belongs to a multirun.
+    """
+    check_config(cfg)
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    pl.seed_everything(cfg.seed, verbose=False)
+
+    imb, data = cfg.imbalance, cfg.data
+    minority = sorted(OmegaConf.to_object(imb.minority))
+    imbalanced_counts = imbalance.step_class_counts(minority, imb.n_max, imb.rho, NUM_CLASSES)
+    datamodule = ImbalancedMNIST(
+        minority=minority,
+        n_max=imb.n_max,
+        rho=float(imb.rho),
+        method=imb.method,
+        inv_rho=float(imb.inv_rho),
+        root=data.root,
+        val_per_class=data.val_per_class,
+        rotation=float(data.rotation),
+        batch_size=data.batch_size,
+        seed=cfg.seed,
+    )
+    module = ImbalanceClassifier(
+        model=cfg.model.name,
+        minority=minority,
+        class_weights=class_weights_for(imb.method, imb.weight, minority, imbalanced_counts),
+        optimizer=cfg.optim.name,
+        lr=float(cfg.optim.lr),
+        momentum=float(cfg.optim.momentum),
+        weight_decay=float(cfg.optim.weight_decay),
+    )
+    logger_cfg = OmegaConf.to_container(cfg.logger, resolve=True)
+    logger = build_logger(
+        logger_cfg.pop("name"),
+        output_dir,
+        group=group,
+        tags=[cfg.model.name, imb.method],
+        config=OmegaConf.to_container(cfg, resolve=True),
+        **logger_cfg,
+    )
+    history = EpochHistory()
+    trainer = pl.Trainer(
+        **OmegaConf.to_container(cfg.trainer, resolve=True),
+        logger=logger,
+        callbacks=[history],
+        default_root_dir=str(output_dir),
+        enable_checkpointing=False,
+    )
+    try:
+        started = time.perf_counter()
+        trainer.fit(module, datamodule=datamodule)
+        fit_seconds = time.perf_counter() - started
+        test_metrics = trainer.test(module, datamodule=datamodule, verbose=False)[0]
+    finally:
+        finish_wandb(logger)
+
+    val_metrics = {k: v for k, v in history.rows[-1].items() if k.startswith("val/")}
+    test_rates = {k.removeprefix("test/"): v for k, v in test_metrics.items()}
+    metrics = {
+        **{k: round(float(v), 6) for k, v in test_metrics.items()},
+        **{
+            f"test/{k}": round(v, 6)
+            for k, v in per_class_normalised_rates(test_rates, minority, NUM_CLASSES).items()
+        },
+        **val_metrics,
+        "train/class_counts": datamodule.train_class_counts,
+        "train/size": sum(datamodule.train_class_counts),
+        "model/params": count_parameters(module.model),
+        "model/bytes": sum(p.numel() * p.element_size() for p in module.model.parameters()),
+        "time/fit_s": round(fit_seconds, 3),
+        "history": history.rows,
+        "minority": minority,
+    }
+    write_json_atomic(output_dir / METRICS_FILE, metrics)
+    return metrics
