@@ -12,7 +12,7 @@ NUM_CLASSES = 10
 
 
 def step_class_counts(minority: list[int], n_max: int, rho: float, num_classes: int) -> list[int]:
-    """Returns images kept per class: n_max for majority classes, round(n_max / rho) for minority."""
+    """Returns images kept per class: n_max for majority, round(n_max / rho) for minority."""
     n_min = round(n_max / rho)
     return [n_min if c in minority else n_max for c in range(num_classes)]
 
@@ -36,7 +36,7 @@ def class_counts(labels: torch.Tensor, num_classes: int) -> list[int]:
 def split_per_class(
     labels: torch.Tensor, per_class: int, generator: torch.Generator
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Returns (rest, held_out) indices into labels; held_out has `per_class` images of each class."""
+    """Returns (rest, held_out) indices into labels; held_out has per_class images of each class."""
     held_out = []
     for c in labels.unique().tolist():
         members = torch.nonzero(labels == c).flatten()
