@@ -63,6 +63,8 @@ def check_config(cfg: DictConfig) -> None:
 
     _choice("model.name", cfg.model.name, tuple(MODELS))
     _number("seed", cfg.seed, 0, integer=True)
+    if not isinstance(cfg.checkpoint, bool):
+        raise ConfigError("checkpoint", cfg.checkpoint, "true or false")
 
     data = cfg.data
     if data.root is not None and not Path(str(data.root)).is_dir():

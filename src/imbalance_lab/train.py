@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytorch_lightning as pl
 from omegaconf import DictConfig, OmegaConf
+from pytorch_lightning.callbacks import ModelCheckpoint
 
 from imbalance_lab import imbalance
 from imbalance_lab.config import check_config
@@ -80,12 +81,18 @@ def run(cfg: DictConfig, output_dir: str | Path, group: str | None = None) -> di
         **logger_cfg,
     )
     history = EpochHistory()
+    callbacks = [history]
+    if cfg.checkpoint:
+        # checkpoints/last.ckpt after every epoch: reload with load_from_checkpoint(path).
+        callbacks.append(
+            ModelCheckpoint(dirpath=output_dir / "checkpoints", save_last=True, save_top_k=0)
+        )
     trainer = pl.Trainer(
         **OmegaConf.to_container(cfg.trainer, resolve=True),
         logger=logger,
-        callbacks=[history],
+        callbacks=callbacks,
         default_root_dir=str(output_dir),
-        enable_checkpointing=False,
+        enable_checkpointing=bool(cfg.checkpoint),
     )
     try:
         started = time.perf_counter()

@@ -1,33 +1,76 @@
-"""Hydra's basic sweeper, plus a check of every job's config before the first job starts.
+"""Hydra's basic sweeper with two additions for studies:
 
-Hydra only loads plugins from the `hydra_plugins` namespace package, hence this location.
+- every job's config is composed and checked before the first job starts;
+- `hydra.sweeper.grids`, a dict of named grids whose Cartesian products are run one after the
+  other, so one sweep can hold several experiments with different axes (the `study`).
+
+Precedence for a key: a grid < hydra.sweeper.params < the command line.
+Hydra only loads plugins from the `hydra_plugins` namespace package, hence this location; it
+imports them outside sys.modules, so no `from __future__ import annotations` here.
 """
 
-from __future__ import annotations
-
+import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Optional  # noqa: UP035 (OmegaConf reads these)
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import OmegaConf
 
 from imbalance_lab.config import check_config
 from imbalance_lab.errors import ConfigError
 
+log = logging.getLogger(__name__)
+
+
+def _merge_overrides(parser: OverridesParser, layers: Sequence[Sequence[str]]) -> "list[str]":
+    """Returns override strings with one entry per key, the last layer winning."""
+    merged: dict[str, str] = {}
+    for layer in layers:
+        for text in layer:
+            merged[parser.parse_override(text).get_key_element()] = text
+    return list(merged.values())
+
+
+@dataclass
+class CheckedSweeperConf:
+    """The `hydra/sweeper=checked` config node."""
+
+    _target_: str = "hydra_plugins.imbalance_lab_sweeper.checked_sweeper.CheckedSweeper"
+    max_batch_size: Optional[int] = None  # noqa: UP045
+    params: Optional[Dict[str, str]] = None  # noqa: UP006, UP045
+    grids: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # noqa: UP006
+
+
+ConfigStore.instance().store(group="hydra/sweeper", name="checked", node=CheckedSweeperConf)
+
 
 class CheckedSweeper(BasicSweeper):
-    """Composes and checks all jobs of the sweep, then runs them as BasicSweeper does."""
+    """Composes and checks all jobs of the sweep, then launches them in batches."""
 
-    def sweep(self, arguments: list[str]):
+    def __init__(self, max_batch_size=None, params=None, grids=None):
+        super().__init__(max_batch_size=max_batch_size, params=params)
+        self.grids = {name: dict(grid) for name, grid in (grids or {}).items()}
+
+    def list_jobs(self, arguments: Sequence[str]) -> "list[list[str]]":
+        """Returns every job's overrides, grid after grid, each distinct job once."""
         parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
-        overrides = parser.parse_overrides(self._parse_config() + list(arguments))
-        jobs = [job for batch in self.split_arguments(overrides, None) for job in batch]
-        try:
-            self.check_jobs(jobs)
-        except ConfigError as error:
-            print(f"error: {error}", file=sys.stderr)
-            sys.exit(2)
-        return super().sweep(arguments)
+        grids = self.grids or {"": {}}
+        jobs, seen = [], set()
+        for grid in grids.values():
+            grid_overrides = [f"{key}={value}" for key, value in grid.items()]
+            texts = _merge_overrides(parser, [grid_overrides, self._parse_config(), arguments])
+            for batch in self.split_arguments(parser.parse_overrides(texts), None):
+                for job in batch:
+                    # Grids may share points (baseline is imbalance_effect at rho 1): run once.
+                    if frozenset(job) not in seen:
+                        seen.add(frozenset(job))
+                        jobs.append(list(job))
+        return jobs
 
     def check_jobs(self, jobs: Sequence[Sequence[str]]) -> None:
         """Raises ConfigError, naming the job, for the first job whose config is not allowed."""
@@ -38,3 +81,26 @@ class CheckedSweeper(BasicSweeper):
                 check_config(config)
             except ConfigError as error:
                 raise error.with_job(number, " ".join(job)) from None
+
+    def sweep(self, arguments: "list[str]"):
+        jobs = self.list_jobs(arguments)
+        try:
+            self.check_jobs(jobs)
+        except ConfigError as error:
+            print(f"error: {error}", file=sys.stderr)
+            sys.exit(2)
+        log.info(f"Checked the configs of all {len(jobs)} jobs")
+
+        sweep_dir = Path(self.config.hydra.sweep.dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
+
+        batch_size = self.max_batch_size or len(jobs)
+        returns = []
+        for start in range(0, len(jobs), batch_size):
+            batch = jobs[start : start + batch_size]
+            results = self.launcher.launch(batch, initial_job_idx=start)
+            for result in results:
+                _ = result.return_value  # raises if the job raised
+            returns.append(results)
+        return returns

@@ -1,0 +1,65 @@
+"""check_config: each bad value stops with one line naming the key, the value, what is allowed."""
+
+import pytest
+from compose import compose_config
+
+from imbalance_lab.config import check_config
+from imbalance_lab.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        "model=cnn",
+        "model=rnn",
+        "imbalance.method=ros",
+        "imbalance.method=weighted",
+        "imbalance.weight=auto",
+        "imbalance.rho=1",
+        "imbalance.minority=[9]",
+        "optim.name=sgd",
+        "data.rotation=25",
+        "logger=csv",
+        "logger=wandb",
+    ],
+)
+def test_valid_configs_pass(override):
+    check_config(compose_config([override]))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "allowed"),
+    [
+        (["imbalance.method=smote"], "imbalance.method", "one of none, ros, weighted"),
+        (["imbalance.rho=0.5"], "imbalance.rho", ">= 1"),
+        (["imbalance.rho=ten"], "imbalance.rho", "a number"),
+        (["imbalance.method=ros", "imbalance.inv_rho=0.2"], "imbalance.inv_rho", ">= 0.25"),
+        (["imbalance.method=ros", "imbalance.inv_rho=1.5"], "imbalance.inv_rho", "<= 1"),
+        (["imbalance.minority=[0,10]"], "imbalance.minority", "each in 0..9"),
+        (["imbalance.minority=[1,1]"], "imbalance.minority", "distinct"),
+        (["imbalance.minority=[]"], "imbalance.minority", "1 to 9"),
+        (["imbalance.minority=[0,1,2,3,4,5,6,7,8,9]"], "imbalance.minority", "1 to 9"),
+        (["imbalance.weight=-1"], "imbalance.weight", "> 0, or auto"),
+        (["imbalance.weight=heavy"], "imbalance.weight", "> 0, or auto"),
+        (["imbalance.n_max=0"], "imbalance.n_max", ">= 1"),
+        (["imbalance.n_max=10", "imbalance.rho=100"], "imbalance.rho", "at most"),
+        (["imbalance.profile=linear"], "imbalance.profile", "one of step"),
+        (["optim.name=rmsprop"], "optim.name", "one of adam, sgd"),
+        (["optim.lr=0"], "optim.lr", "> 0"),
+        (["optim.momentum=1.5"], "optim.momentum", "<= 1"),
+        (["data.rotation=-5"], "data.rotation", ">= 0"),
+        (["data.batch_size=0"], "data.batch_size", ">= 1"),
+        (["data.batch_size=1.5"], "data.batch_size", "an integer"),
+        (["data.root=/no/such/folder"], "data.root", "existing folder"),
+        (["seed=-1"], "seed", ">= 0"),
+        (["trainer.max_epochs=0"], "trainer.max_epochs", ">= 1"),
+    ],
+)
+def test_bad_values_name_key_value_and_allowed(overrides, key, allowed):
+    with pytest.raises(ConfigError) as caught:
+        check_config(compose_config(overrides))
+    message = str(caught.value)
+    assert caught.value.key == key
+    assert message.startswith(f"{key}=")
+    assert allowed in message
+    assert "\n" not in message

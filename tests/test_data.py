@@ -1,0 +1,77 @@
+"""ImbalancedMNIST: the splits it builds from real MNIST and the batches it hands over."""
+
+import pytest
+import torch
+
+from imbalance_lab.data import PIXEL_MEAN, PIXEL_STD, ImbalancedMNIST
+from imbalance_lab.errors import ConfigError
+
+
+class FakeTrainer:
+    """Just the attribute on_after_batch_transfer reads."""
+
+    def __init__(self, training: bool):
+        self.training = training
+
+
+def build(**kwargs) -> ImbalancedMNIST:
+    datamodule = ImbalancedMNIST(minority=[0, 1, 2, 3, 4], n_max=300, rho=10, **kwargs)
+    datamodule.setup("fit")
+    return datamodule
+
+
+def test_splits_have_the_asked_counts():
+    datamodule = build(val_per_class=30)
+    train_labels = datamodule.splits["train"][1]
+    val_labels = datamodule.splits["val"][1]
+    assert torch.bincount(train_labels).tolist() == [30] * 5 + [300] * 5
+    assert datamodule.train_class_counts == [30] * 5 + [300] * 5
+    assert torch.bincount(val_labels).tolist() == [30] * 10
+    assert len(datamodule.splits["test"][1]) == 10_000
+    assert datamodule.splits["train"][0].dtype == torch.uint8
+
+
+def test_ros_repeats_minority_images_only():
+    datamodule = build(method="ros", inv_rho=0.5)
+    images, labels = datamodule.splits["train"]
+    assert torch.bincount(labels).tolist() == [150] * 5 + [300] * 5
+    distinct = {c: len(torch.unique(images[labels == c].flatten(1), dim=0)) for c in (0, 9)}
+    assert distinct[0] <= 30  # 150 draws of the same 30 images
+    assert distinct[9] == 300
+
+
+def test_validation_is_held_out_of_training():
+    datamodule = build(val_per_class=50)
+    train = {bytes(x.numpy()) for x in datamodule.splits["train"][0]}
+    val = {bytes(x.numpy()) for x in datamodule.splits["val"][0]}
+    assert not train & val
+
+
+def test_seed_changes_the_draw():
+    first = build(seed=0).splits["train"][0]
+    again = build(seed=0).splits["train"][0]
+    other = build(seed=1).splits["train"][0]
+    assert torch.equal(first, again)
+    assert not torch.equal(first, other)
+
+
+def test_too_many_images_per_class_is_a_config_error():
+    with pytest.raises(ConfigError, match="imbalance.n_max=6000"):
+        ImbalancedMNIST(minority=[0], n_max=6000, rho=10).setup("fit")
+
+
+def test_batches_are_normalised_and_rotated_only_in_training():
+    datamodule = build(rotation=25, batch_size=64)
+    batch = next(iter(datamodule.train_dataloader()))
+    datamodule.trainer = FakeTrainer(training=False)
+    plain, labels = datamodule.on_after_batch_transfer(batch, 0)
+    plain_again, _ = datamodule.on_after_batch_transfer(batch, 0)
+    datamodule.trainer = FakeTrainer(training=True)
+    rotated, _ = datamodule.on_after_batch_transfer(batch, 0)
+
+    assert plain.shape == rotated.shape == (64, 1, 28, 28)
+    assert torch.equal(plain, plain_again)
+    assert not torch.allclose(plain, rotated)
+    raw = batch[0].float() / 255
+    assert torch.allclose(plain.squeeze(1), (raw - PIXEL_MEAN) / PIXEL_STD)
+    assert torch.equal(labels, batch[1])
