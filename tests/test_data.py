@@ -8,10 +8,10 @@ from imbalance_lab.errors import ConfigError
 
 
 class FakeTrainer:
-    """Just the attribute on_after_batch_transfer reads."""
+    """Just the attributes on_after_batch_transfer reads."""
 
-    def __init__(self, training: bool):
-        self.training = training
+    def __init__(self, training: bool, epoch: int = 0):
+        self.training, self.current_epoch, self.global_rank = training, epoch, 0
 
 
 def build(**kwargs) -> ImbalancedMNIST:
@@ -75,3 +75,20 @@ def test_batches_are_normalised_and_rotated_only_in_training():
     raw = batch[0].float() / 255
     assert torch.allclose(plain.squeeze(1), (raw - PIXEL_MEAN) / PIXEL_STD)
     assert torch.equal(labels, batch[1])
+
+
+def test_rotation_angles_depend_on_seed_and_epoch_only():
+    """A run resumed at epoch e must draw the angles an uninterrupted run draws at epoch e."""
+    batch = next(iter(build(rotation=25, batch_size=32).train_dataloader()))
+
+    def rotated(seed, epoch, calls_before=0):
+        datamodule = ImbalancedMNIST(minority=[0], rotation=25, seed=seed)
+        datamodule.trainer = FakeTrainer(training=True, epoch=epoch)
+        for _ in range(calls_before):  # earlier batches of the same epoch move the generator
+            datamodule.on_after_batch_transfer(batch, 0)
+        datamodule.trainer.current_epoch = epoch + 1
+        return datamodule.on_after_batch_transfer(batch, 0)[0]
+
+    assert torch.equal(rotated(0, 1), rotated(0, 1, calls_before=3))
+    assert not torch.equal(rotated(0, 1), rotated(0, 2))
+    assert not torch.equal(rotated(0, 1), rotated(1, 1))

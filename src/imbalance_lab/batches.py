@@ -44,7 +44,7 @@ class EpochOrder:
             order = torch.arange(self.size)
         padded = -(-self.size // self.world_size) * self.world_size
         if self.pad and padded > self.size:
-            order = torch.cat([order, order[: padded - self.size]])
+            order = order.repeat(-(-padded // self.size))[:padded]
         return order[self.rank :: self.world_size]
 
 

@@ -43,6 +43,8 @@ class ImbalancedMNIST(pl.LightningDataModule):
         self.rotation, self.batch_size, self.seed = rotation, batch_size, seed
         self.num_classes = num_classes
         self.train_class_counts: list[int] = []
+        self._rotation_generator: torch.Generator | None = None
+        self._rotation_epoch = -1
 
     def prepare_data(self) -> None:
         # Reads and checks the files (cached per process); holds no state.
@@ -88,8 +90,15 @@ class ImbalancedMNIST(pl.LightningDataModule):
         rank, world = (
             (self.trainer.global_rank, self.trainer.world_size) if self.trainer else (0, 1)
         )
+        # batch_size is the global batch: each of `world` ranks takes a 1/world share, and
+        # rank r's k-th batch holds positions kB + r, kB + r + world, ... of the epoch order,
+        # so a DDP step sees exactly the images of the single-process step.
+        if self.batch_size % world:
+            raise ConfigError(
+                "data.batch_size", self.batch_size, f"a multiple of the {world} DDP processes"
+            )
         order = EpochOrder(len(labels), shuffle, self.seed, rank, world)
-        return TensorBatches(images, labels, self.batch_size, order)
+        return TensorBatches(images, labels, self.batch_size // world, order)
 
     def train_dataloader(self) -> TensorBatches:
         return self._batches("train", shuffle=True)
@@ -106,5 +115,16 @@ class ImbalancedMNIST(pl.LightningDataModule):
         images, labels = batch
         images = images.unsqueeze(1).float() / 255.0
         if self.trainer is not None and self.trainer.training:
-            images = rotate_batch(images, self.rotation)
+            images = rotate_batch(images, self.rotation, self._angles_generator(images.device))
         return (images - PIXEL_MEAN) / PIXEL_STD, labels
+
+    def _angles_generator(self, device: torch.device) -> torch.Generator:
+        """Returns the rotation-angle generator, reseeded from (seed, epoch, rank) at each new
+        epoch: a run resumed from a checkpoint draws the angles an uninterrupted run draws."""
+        epoch, rank = self.trainer.current_epoch, self.trainer.global_rank
+        if self._rotation_generator is None or self._rotation_generator.device != device:
+            self._rotation_generator = torch.Generator(device=device)
+        if epoch != self._rotation_epoch:
+            self._rotation_generator.manual_seed((self.seed * 1_000_003 + epoch) * 64 + rank)
+            self._rotation_epoch = epoch
+        return self._rotation_generator

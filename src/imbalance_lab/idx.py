@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def _read_bytes(root: Path, name: str) -> tuple[Path, bytes]:
             try:
                 raw = path.read_bytes()
                 return path, gzip.decompress(raw) if path.suffix == ".gz" else raw
-            except (OSError, EOFError, gzip.BadGzipFile) as error:
+            except (OSError, EOFError, zlib.error) as error:  # BadGzipFile is an OSError
                 raise DataError(f"{path}: cannot be read ({error})") from None
     raise DataError(f"{root / name}[.gz]: file not found")
 
@@ -44,9 +45,12 @@ def _parse(path: Path, data: bytes, magic: int) -> np.ndarray:
     """Returns the IDX array (uint8) in `data`, shape (N,) for labels, (N, H, W) for images."""
     ndim = magic & 0xFF
     header = 4 + 4 * ndim
-    if len(data) < header or int.from_bytes(data[:4], "big") != magic:
-        found = int.from_bytes(data[:4], "big") if len(data) >= 4 else None
-        raise DataError(f"{path}: magic number {found!r}, expected {magic:#010x}")
+    found = int.from_bytes(data[:4], "big") if len(data) >= 4 else None
+    if found != magic:
+        shown = "none (file under 4 bytes)" if found is None else f"{found:#010x}"
+        raise DataError(f"{path}: magic number {shown}, expected {magic:#010x}")
+    if len(data) < header:
+        raise DataError(f"{path}: {len(data)} bytes, shorter than its {header}-byte header")
     shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     expected = header + int(np.prod(shape))
     if len(data) != expected:

@@ -1,0 +1,81 @@
+"""The two classifiers: parameter counts of the study, output shapes, rows as the sequence."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from imbalance_lab.models import CNN, LSTMClassifier, build_model, count_parameters
+
+
+def images(batch: int, seed: int = 0) -> torch.Tensor:
+    return torch.rand(batch, 1, 28, 28, generator=torch.Generator().manual_seed(seed))
+
+
+@pytest.mark.parametrize(("name", "count"), [("cnn", 1_618_026), ("rnn", 133_810)])
+def test_parameter_counts(name, count):
+    assert count_parameters(build_model(name)) == count
+
+
+def test_count_parameters_skips_frozen_ones():
+    model = build_model("cnn")
+    model.features.requires_grad_(False)  # the two convolutions: 320 + 9,248
+    assert count_parameters(model) == 1_618_026 - 320 - 9_248
+
+
+@pytest.mark.parametrize(("name", "cls"), [("cnn", CNN), ("rnn", LSTMClassifier)])
+def test_build_model_returns_fresh_instances(name, cls):
+    first, second = build_model(name), build_model(name)
+    assert type(first) is cls
+    assert first is not second
+
+
+@pytest.mark.parametrize("name", ["cnn", "rnn"])
+@pytest.mark.parametrize("batch", [1, 5])
+def test_output_shape(name, batch):
+    torch.manual_seed(0)
+    logits = build_model(name)(images(batch))
+    assert logits.shape == (batch, 10)
+    assert torch.isfinite(logits).all()
+
+
+@pytest.mark.parametrize("name", ["cnn", "rnn"])
+def test_num_classes_sets_the_output_width(name):
+    assert build_model(name, num_classes=3)(images(2)).shape == (2, 3)
+
+
+@pytest.mark.parametrize("name", ["cnn", "rnn"])
+def test_each_image_is_classified_on_its_own(name):
+    torch.manual_seed(0)
+    model = build_model(name).eval()
+    batch = images(4)
+    with torch.no_grad():
+        together = model(batch)
+        alone = torch.cat([model(batch[i : i + 1]) for i in range(4)])
+    torch.testing.assert_close(together, alone, atol=1e-5, rtol=1e-4)
+
+
+def test_lstm_reads_rows_as_the_sequence():
+    torch.manual_seed(0)
+    model = build_model("rnn").eval()
+    seen = []
+    model.lstm.register_forward_hook(lambda module, inputs, output: seen.append(inputs[0]))
+    batch = images(3)
+    with torch.no_grad():
+        logits = model(batch)
+        # (B, 28, 28): step t is image row t, its 28 pixels the features.
+        assert torch.equal(seen[0], batch[:, 0])
+        outputs, _ = model.lstm(batch[:, 0])
+        torch.testing.assert_close(logits, model.head(outputs[:, -1]))
+        transposed, _ = model.lstm(batch[:, 0].transpose(1, 2))
+        assert not torch.allclose(logits, model.head(transposed[:, -1]), atol=1e-4)
+
+
+def test_lstm_output_depends_on_the_last_row():
+    torch.manual_seed(0)
+    model = build_model("rnn").eval()
+    batch = images(2)
+    changed = batch.clone()
+    changed[:, :, -1] = 1 - changed[:, :, -1]
+    with torch.no_grad():
+        assert not torch.allclose(model(batch), model(changed), atol=1e-5)
