@@ -1,7 +1,10 @@
 """Command line: python train.py [overrides]   or   python train.py -m [sweep overrides]."""
 
+import logging
+import os
 import shutil
 import sys
+import traceback
 from pathlib import Path
 
 import hydra
@@ -10,26 +13,54 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from imbalance_lab.errors import ConfigError, DataError
-from imbalance_lab.train import run
+from imbalance_lab.train import finished_metrics, run
 
 # What Hydra puts in a run folder before the task starts.
 HYDRA_ONLY = {".hydra", "train.log"}
+ERROR_FILE = "error.txt"
+
+log = logging.getLogger(__name__)
+
+
+def threads_per_job(launcher: DictConfig, threads: int | None) -> int | None:
+    """Returns torch's CPU threads for one job: `threads` if set, else the cores divided
+    among the jobs that the launcher runs at once (None: torch's default, one job at a time)."""
+    if threads:
+        return threads
+    cores = os.cpu_count() or 1
+    if launcher.get("n_jobs") is not None:  # joblib; -1 means one job per core
+        parallel = cores if launcher.n_jobs < 0 else launcher.n_jobs
+        return max(1, cores // parallel)
+    if launcher.get("cpus_per_task"):  # submitit
+        return launcher.cpus_per_task
+    return None
 
 
 @hydra.main(config_path="conf", config_name="train", version_base="1.3")
 def main(cfg: DictConfig) -> dict:
+    """Returns {'status': 'finished' | 'skipped', 'metrics': ...}, read by the sweeper."""
     hydra_cfg = HydraConfig.get()
     output_dir = Path(hydra_cfg.runtime.output_dir)
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
     group = Path(hydra_cfg.sweep.dir).name if multirun else None
+    skipped = bool(cfg.get("resume")) and finished_metrics(output_dir) is not None
     try:
-        return run(cfg, output_dir, group=group)
-    except (ConfigError, DataError) as error:
-        # A single run's folder holds only what Hydra wrote: remove it, leave nothing behind.
-        if not multirun and {p.name for p in output_dir.iterdir()} <= HYDRA_ONLY:
+        metrics = run(cfg, output_dir, group, threads_per_job(hydra_cfg.launcher, cfg.threads))
+    except Exception as error:
+        if multirun:
+            # The sweep goes on without this job; the sweeper lists it at the end.
+            (output_dir / ERROR_FILE).write_text(traceback.format_exc())
+            log.error(f"job failed: {type(error).__name__}: {error} (see {ERROR_FILE})")
+            raise
+        if not isinstance(error, (ConfigError, DataError)):
+            raise
+        # The folder holds only what Hydra wrote: remove it, leave nothing half written.
+        if {p.name for p in output_dir.iterdir()} <= HYDRA_ONLY:
             shutil.rmtree(output_dir)
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
+    (output_dir / ERROR_FILE).unlink(missing_ok=True)  # left by an earlier, failed attempt
+    return {"status": "skipped" if skipped else "finished", "metrics": metrics}
 
 
 if __name__ == "__main__":

@@ -63,8 +63,11 @@ def check_config(cfg: DictConfig) -> None:
 
     _choice("model.name", cfg.model.name, tuple(MODELS))
     _number("seed", cfg.seed, 0, integer=True)
-    if not isinstance(cfg.checkpoint, bool):
-        raise ConfigError("checkpoint", cfg.checkpoint, "true or false")
+    for key in ("checkpoint", "resume"):
+        if not isinstance(cfg[key], bool):
+            raise ConfigError(key, cfg[key], "true or false")
+    if cfg.threads is not None:
+        _number("threads", cfg.threads, 1, integer=True)
 
     data = cfg.data
     if data.root is not None and not Path(str(data.root)).is_dir():

@@ -60,7 +60,10 @@ class ImbalanceClassifier(pl.LightningModule):
     def training_step(self, batch, batch_index: int) -> torch.Tensor:
         images, labels = batch
         loss = F.cross_entropy(self(images), labels, weight=self.class_weights)
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(labels))
+        # Accumulated on the device, averaged over ranks once at the epoch's end.
+        self.log(
+            "train/loss", loss, on_step=False, on_epoch=True, batch_size=len(labels), sync_dist=True
+        )
         return loss
 
     def validation_step(self, batch, batch_index: int) -> None:
@@ -91,6 +94,9 @@ class ImbalanceClassifier(pl.LightningModule):
 
     def _log_metrics(self, stage: str) -> None:
         values = {**self.eval_metrics[stage].compute(), **self.group_rates[stage].compute()}
-        self.log_dict({f"{stage}/{name}": value.float() for name, value in values.items()})
+        # compute() has already summed the states over ranks: every rank logs the same value.
+        self.log_dict(
+            {f"{stage}/{name}": value.float() for name, value in values.items()}, sync_dist=True
+        )
         self.eval_metrics[stage].reset()
         self.group_rates[stage].reset()

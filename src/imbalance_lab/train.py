@@ -5,10 +5,13 @@ The only place where the config is read; everything below takes plain values.
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 from pathlib import Path
 
 import pytorch_lightning as pl
+import torch
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import ModelCheckpoint
 
@@ -24,6 +27,20 @@ from imbalance_lab.module import ImbalanceClassifier
 
 NUM_CLASSES = 10
 METRICS_FILE = "metrics.json"
+LAST_CHECKPOINT = Path("checkpoints") / "last.ckpt"
+
+log = logging.getLogger(__name__)
+
+
+def finished_metrics(output_dir: Path) -> dict | None:
+    """Returns the metrics of a run that finished in output_dir, None if it did not.
+
+    metrics.json is written last and atomically, so a readable one means a finished run."""
+    try:
+        metrics = json.loads((output_dir / METRICS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return metrics if "test/acc" in metrics else None
 
 
 def class_weights_for(
@@ -37,14 +54,24 @@ def class_weights_for(
     return imbalance.minority_weights(len(counts), minority, float(weight))
 
 
-def run(cfg: DictConfig, output_dir: str | Path, group: str | None = None) -> dict:
+def run(
+    cfg: DictConfig, output_dir: str | Path, group: str | None = None, threads: int | None = None
+) -> dict:
     """Trains and tests one configuration; returns the metrics written to output_dir/metrics.json.
 
-    group names the W&B group (the sweep folder) when the run belongs to a multirun.
+    group names the W&B group (the sweep folder) when the run belongs to a multirun; threads
+    caps torch's CPU threads (parallel jobs must not oversubscribe the cores). With
+    cfg.resume, a finished run is not trained again and an interrupted one continues from
+    its last checkpoint.
     """
     check_config(cfg)
     output_dir = Path(output_dir)
+    if cfg.resume and (done := finished_metrics(output_dir)) is not None:
+        log.info(f"{output_dir}: finished before (metrics.json), skipped")
+        return done
     output_dir.mkdir(parents=True, exist_ok=True)
+    if threads:
+        torch.set_num_threads(threads)
     pl.seed_everything(cfg.seed, verbose=False)
 
     imb, data = cfg.imbalance, cfg.data
@@ -94,9 +121,13 @@ def run(cfg: DictConfig, output_dir: str | Path, group: str | None = None) -> di
         default_root_dir=str(output_dir),
         enable_checkpointing=bool(cfg.checkpoint),
     )
+    resume_from = output_dir / LAST_CHECKPOINT
+    resume_from = resume_from if cfg.resume and resume_from.is_file() else None
+    if resume_from:
+        log.info(f"resuming from {resume_from}")
     try:
         started = time.perf_counter()
-        trainer.fit(module, datamodule=datamodule)
+        trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from)
         fit_seconds = time.perf_counter() - started
         test_metrics = trainer.test(module, datamodule=datamodule, verbose=False)[0]
     finally:
@@ -119,5 +150,6 @@ def run(cfg: DictConfig, output_dir: str | Path, group: str | None = None) -> di
         "history": history.rows,
         "minority": minority,
     }
-    write_json_atomic(output_dir / METRICS_FILE, metrics)
+    if trainer.is_global_zero:  # under DDP every rank gets here with the same synced metrics
+        write_json_atomic(output_dir / METRICS_FILE, metrics)
     return metrics

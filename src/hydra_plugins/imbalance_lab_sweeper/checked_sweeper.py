@@ -19,6 +19,7 @@ from typing import Any, Dict, Optional  # noqa: UP035 (OmegaConf reads these)
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.utils import JobStatus
 from omegaconf import OmegaConf
 
 from imbalance_lab.config import check_config
@@ -96,11 +97,32 @@ class CheckedSweeper(BasicSweeper):
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
 
         batch_size = self.max_batch_size or len(jobs)
-        returns = []
+        returns, failed = [], []
         for start in range(0, len(jobs), batch_size):
             batch = jobs[start : start + batch_size]
             results = self.launcher.launch(batch, initial_job_idx=start)
-            for result in results:
-                _ = result.return_value  # raises if the job raised
+            failed += [r for r in results if r.status == JobStatus.FAILED]
             returns.append(results)
+        self.report(returns, failed)
         return returns
+
+    def report(self, returns, failed) -> None:
+        """Logs how many jobs finished, were skipped and failed; exits 1 if any failed."""
+        statuses = [
+            r.return_value.get("status") if isinstance(r.return_value, dict) else None
+            for results in returns
+            for r in results
+            if r.status != JobStatus.FAILED
+        ]
+        log.info(
+            f"{statuses.count('finished')} jobs finished, {statuses.count('skipped')} skipped "
+            f"(metrics.json already there; resume=false reruns them), {len(failed)} failed"
+        )
+        if failed:
+            for result in failed:
+                error = result._return_value  # the exception; .return_value would raise it
+                print(
+                    f"failed: {result.working_dir}: {type(error).__name__}: {error}",
+                    file=sys.stderr,
+                )
+            sys.exit(1)

@@ -1,0 +1,316 @@
+"""The runs of one or more sweeps: finding their folders, reading them into records, grouping
+them into grid points (one point per setting, its seeds pooled) with mean, std and n.
+
+A run folder is any folder holding .hydra/config.yaml; its status comes from what it holds:
+metrics.json (finished), error.txt without metrics.json (failed), neither (unfinished).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml  # PyYAML, which Hydra and OmegaConf already depend on
+
+CONFIG_FILE = Path(".hydra") / "config.yaml"
+OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
+METRICS_FILE = "metrics.json"
+ERROR_FILE = "error.txt"
+STATUSES = ("finished", "failed", "unfinished")
+
+# Short names for the config values that make up the study's settings.
+ALIASES = {
+    "model.name": "model",
+    "imbalance.method": "method",
+    "imbalance.rho": "rho",
+    "imbalance.inv_rho": "inv_rho",
+    "imbalance.weight": "weight",
+    "data.rotation": "rotation",
+    "optim.name": "optimizer",
+    "optim.lr": "lr",
+    "trainer.max_epochs": "epochs",
+}
+SETTING_KEYS = tuple(ALIASES.values())
+# Config values that change how a run is executed or logged, not what it learns: never part of
+# a grid point (a sweep resumed with another logger still pools with the first attempt).
+NOT_SETTINGS = (
+    "seed",
+    "checkpoint",
+    "resume",
+    "threads",
+    "logger.",
+    "trainer.accelerator",
+    "trainer.devices",
+    "trainer.enable_progress_bar",
+    "trainer.enable_model_summary",
+    "trainer.log_every_n_steps",
+    "trainer.num_sanity_val_steps",
+)
+RATES = ("p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A")
+RATE_METRICS = tuple(f"test/{rate}" for rate in RATES)
+CORRECTED_METRICS = tuple(f"{name}_per_class" for name in RATE_METRICS)
+SUMMARY_METRICS = ("test/acc", "test/bal_acc", *RATE_METRICS, *CORRECTED_METRICS)
+
+
+class ReportError(ValueError):
+    """Input the report cannot use; str() is the one-line message."""
+
+
+@dataclass
+class Run:
+    """One run folder: its flattened config (aliases applied, lists as tuples), its status and,
+    when finished, its scalar metrics and per-epoch history."""
+
+    config: dict[str, object]
+    metrics: dict[str, object] = field(default_factory=dict)
+    history: list[dict] = field(default_factory=list)
+    status: str = "finished"
+    path: Path | None = None
+    source: Path | None = None  # the folder given to the report that holds this run
+    overrides: tuple[str, ...] = ()
+    error: str = ""
+
+    @property
+    def seed(self) -> object:
+        return self.config.get("seed")
+
+    def setting(self) -> tuple:
+        """Returns the (key, value) pairs that define this run's grid point, sorted by key."""
+        return tuple(sorted((k, v) for k, v in self.config.items() if is_setting_key(k)))
+
+
+@dataclass
+class Point:
+    """One grid point: a setting and its finished runs (one per seed)."""
+
+    config: dict[str, object]
+    runs: list[Run]
+
+    @property
+    def n(self) -> int:
+        return len(self.runs)
+
+    def values(self, metric: str) -> list[float]:
+        """Returns the metric of each run that has it, as floats."""
+        return [float(r.metrics[metric]) for r in self.runs if _is_number(r.metrics.get(metric))]
+
+    def mean(self, metric: str) -> float:
+        """Returns the mean of the metric over seeds (NaN when no run has it)."""
+        return mean_std(self.values(metric))[0]
+
+    def std(self, metric: str) -> float:
+        """Returns the sample standard deviation over seeds (NaN below two seeds)."""
+        return mean_std(self.values(metric))[1]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_setting_key(key: str) -> bool:
+    """Returns whether a flattened config key takes part in defining a grid point."""
+    return not any(key == name or key.startswith(name) for name in NOT_SETTINGS if name)
+
+
+def mean_std(values: list[float]) -> tuple[float, float]:
+    """Returns (mean, sample std with ddof 1); NaN for the mean of none and the std of one."""
+    if not values:
+        return math.nan, math.nan
+    array = np.asarray(values, dtype=float)
+    return float(array.mean()), float(array.std(ddof=1)) if len(array) > 1 else math.nan
+
+
+def flatten(node: dict, prefix: str = "") -> dict[str, object]:
+    """Returns {dotted key: value} of a nested mapping, lists turned into tuples (hashable)."""
+    flat = {}
+    for key, value in node.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = tuple(value) if isinstance(value, list) else value
+    return flat
+
+
+def _job_order(path: Path) -> tuple:
+    # Hydra names job folders "<job number>_<overrides>": order 2 before 10.
+    number, _, rest = path.name.partition("_")
+    return (str(path.parent), int(number) if number.isdigit() else math.inf, path.name)
+
+
+def find_run_dirs(folder: Path) -> list[Path]:
+    """Returns the run folders at or below folder, in job-number order."""
+    found = [p.parent.parent for p in folder.rglob("config.yaml") if p.parent.name == ".hydra"]
+    return sorted(found, key=_job_order)
+
+
+def read_run(path: Path) -> Run:
+    """Returns the record of the run folder path; raises ReportError for an unreadable config."""
+    try:
+        config = yaml.safe_load((path / CONFIG_FILE).read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise ReportError(f"{path / CONFIG_FILE} cannot be read: {error}") from None
+    if not isinstance(config, dict):
+        raise ReportError(f"{path / CONFIG_FILE} does not hold a config mapping")
+    try:
+        overrides = yaml.safe_load((path / OVERRIDES_FILE).read_text()) or []
+    except (OSError, yaml.YAMLError):
+        overrides = []  # only a run started outside Hydra lacks it; the config says it all
+    flat = {ALIASES.get(k, k): v for k, v in flatten(config).items()}
+    run = Run(config=flat, status="unfinished", path=path, overrides=tuple(map(str, overrides)))
+    metrics_file, error_file = path / METRICS_FILE, path / ERROR_FILE
+    if metrics_file.is_file():
+        try:
+            metrics = json.loads(metrics_file.read_text())
+        except (OSError, ValueError) as error:
+            # Written atomically by run(), so this is damage, not a run in progress.
+            run.status, run.error = "failed", f"unreadable {METRICS_FILE}: {error}"
+            return run
+        run.history = list(metrics.pop("history", []))
+        run.metrics, run.status = metrics, "finished"
+    elif error_file.is_file():
+        lines = error_file.read_text(errors="replace").strip().splitlines()
+        run.status, run.error = "failed", lines[-1] if lines else "error.txt is empty"
+    return run
+
+
+def read_sweeps(folders: list[Path]) -> list[Run]:
+    """Returns the runs below every folder; raises ReportError for a folder that does not
+    exist or holds no run."""
+    runs = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise ReportError(f"{folder} is not a folder")
+        found = find_run_dirs(folder)
+        if not found:
+            raise ReportError(f"{folder} holds no run folder (one with {CONFIG_FILE})")
+        for path in found:
+            runs.append(read_run(path))
+            runs[-1].source = folder
+    return runs
+
+
+def status_counts(runs: list[Run]) -> dict[str, int]:
+    """Returns {status: number of runs} for every status, zeros included."""
+    counts = Counter(run.status for run in runs)
+    return {status: counts[status] for status in STATUSES}
+
+
+def sort_key(value: object) -> tuple:
+    """Returns a key that sorts numbers by value, before strings and other values."""
+    if _is_number(value):
+        return (0, float(value), "")
+    return (1, 0.0, str(value))
+
+
+def varying_keys(configs: list[dict[str, object]]) -> list[str]:
+    """Returns the setting keys whose values differ between configs: the study's names first,
+    in their order, then the others alphabetically."""
+    keys = {k for config in configs for k in config if is_setting_key(k)}
+    varying = {k for k in keys if len({config.get(k) for config in configs}) > 1}
+    return [k for k in SETTING_KEYS if k in varying] + sorted(varying - set(SETTING_KEYS))
+
+
+def grid_points(runs: list[Run]) -> list[Point]:
+    """Returns one Point per setting of the finished runs, sorted by setting."""
+    groups: dict[tuple, list[Run]] = {}
+    for run in runs:
+        if run.status == "finished":
+            groups.setdefault(run.setting(), []).append(run)
+    points = [Point(config=dict(setting), runs=group) for setting, group in groups.items()]
+    keys = varying_keys([p.config for p in points])
+    return sorted(points, key=lambda p: [sort_key(p.config.get(k)) for k in keys])
+
+
+def context(config: dict, drop: tuple[str, ...] = ()) -> tuple:
+    """Returns the sorted (key, value) pairs of a setting without the keys in drop."""
+    return tuple(sorted((k, v) for k, v in config.items() if k not in drop))
+
+
+def group_by(
+    points: list[Point], drop: tuple[str, ...], keep: Callable[[dict], bool] | None = None
+) -> dict[tuple, list[Point]]:
+    """Returns the points (those whose config passes keep) grouped by context(config, drop)."""
+    groups: dict[tuple, list[Point]] = {}
+    for point in points:
+        if keep is None or keep(point.config):
+            groups.setdefault(context(point.config, drop), []).append(point)
+    return groups
+
+
+def is_imbalanced(config: dict) -> bool:
+    """Returns whether the setting's training data is imbalanced (rho > 1)."""
+    return float(config.get("rho", 1)) > 1
+
+
+def is_uncorrected(config: dict) -> bool:
+    """Returns whether a setting trains without correction: method none, weight 1, or ROS to no
+    more than the data's own 1/rho."""
+    method = config.get("method")
+    if method == "weighted":
+        return config.get("weight") == 1
+    if method == "ros":
+        return float(config.get("inv_rho", 1)) <= 1 / float(config.get("rho", 1)) + 1e-9
+    return True
+
+
+def rate_label(metric: str) -> str:
+    """Returns 'p_I→A' for 'test/p_I_to_A' ('p_I→A per class' for the corrected rate)."""
+    name = metric.removeprefix("test/").removeprefix("p_")
+    core = name.removesuffix("_per_class").replace("_to_", "→")
+    return f"p_{core}" + (" per class" if name.endswith("_per_class") else "")
+
+
+PRETTY = {
+    "cnn": "CNN",
+    "rnn": "LSTM",
+    "none": "no correction",
+    "ros": "ROS",
+    "weighted": "weighted loss",
+}
+
+
+def describe(pairs: tuple | list) -> str:
+    """Returns a short human label of (key, value) pairs, e.g. 'LSTM, rotation ±25°'."""
+    words = []
+    for key, value in pairs:
+        number = _is_number(value)
+        if key in ("model", "method"):
+            words.append(PRETTY.get(str(value), str(value)))
+        elif key in ("rotation", "rho") and number:
+            words.append(f"rotation ±{value:g}°" if key == "rotation" else f"ρ={value:g}")
+        else:
+            words.append(f"{'1/ρ' if key == 'inv_rho' else key}={value}")
+    return ", ".join(words) or "all runs"
+
+
+def labels(configs: list[dict]) -> list[str]:
+    """Returns a label per config naming the settings that differ between them (model always)."""
+    keys = varying_keys(configs)
+    keys = keys if "model" in keys else ["model", *keys]
+    return [describe([(k, c[k]) for k in keys if k in c]) for c in configs]
+
+
+Curve = tuple[list[float], list[float], list[float]]  # (xs, means, stds)
+
+
+def curves(points: list[Point], x: str, metrics: tuple[str, ...]) -> dict[str, dict[str, Curve]]:
+    """Returns {panel label: {metric: (xs, means, stds)}}: a panel per combination of the other
+    settings, only those with two or more numeric x values."""
+    groups = {
+        key: sorted(group, key=lambda p: p.config[x])
+        for key, group in group_by(points, (x,), lambda c: _is_number(c.get(x))).items()
+        if len(group) > 1
+    }
+    return {
+        label: {
+            m: ([float(p.config[x]) for p in g], [p.mean(m) for p in g], [p.std(m) for p in g])
+            for m in metrics
+        }
+        for label, g in zip(labels([dict(k) for k in groups]), groups.values(), strict=True)
+    }
