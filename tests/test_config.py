@@ -1,10 +1,11 @@
 """check_config: each bad value stops with one line naming the key, the value, what is allowed."""
 
 import pytest
-from compose import compose_config
 
 from imbalance_lab.config import check_config
 from imbalance_lab.errors import ConfigError
+
+from compose import compose_config
 
 
 @pytest.mark.parametrize(

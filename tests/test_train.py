@@ -4,10 +4,11 @@ import json
 
 import pytest
 import torch
-from compose import compose_config
 
 from imbalance_lab.module import ImbalanceClassifier
 from imbalance_lab.train import run
+
+from compose import compose_config
 
 REQUIRED = [
     "test/acc",

@@ -12,12 +12,15 @@ from imbalance_lab.sweep_results import (
     RATE_METRICS,
     Point,
     Run,
+    describe,
     group_by,
     is_imbalanced,
+    is_number,
     is_uncorrected,
     labels,
     rate_label,
     status_counts,
+    usual_training,
 )
 
 HOLDS, FAILS, NO_DATA = "holds", "does not hold", "not enough data"
@@ -44,10 +47,12 @@ class Verdict:
 
 
 def _decide(claim: str, rule: str, held: int, total: int, evidence: list[str]) -> Verdict:
+    """Returns the verdict: holds when the rule held in all `total` cases."""
     return Verdict(claim, HOLDS if held == total else FAILS, rule, evidence)
 
 
 def _fmt(point: Point, metric: str) -> str:
+    """Returns 'mean ± std' of the metric over the point's seeds."""
     std = point.std(metric)
     return f"{point.mean(metric):.4f}" + ("" if math.isnan(std) else f" ± {std:.4f}")
 
@@ -60,11 +65,8 @@ def conclusion_1(points: list[Point], corrected: bool = False) -> Verdict:
         "the chain holds for the mean rates of every imbalanced setting (ρ > 1) trained without "
         "correction (method none, weight 1, or ROS no further than 1/ρ)"
     )
-    chosen = [
-        p
-        for p in points
-        if is_imbalanced(p.config) and is_uncorrected(p.config) and all(p.values(m) for m in names)
-    ]
+    chosen = [p for p in points if is_imbalanced(p.config) and is_uncorrected(p.config)]
+    chosen = [p for p in chosen if all(p.values(m) for m in names)]  # older runs lack per-class
     if not chosen:
         return Verdict(claim, NO_DATA, rule, ["no finished run with ρ > 1 and no correction"])
     evidence, held = [], 0
@@ -101,19 +103,16 @@ def conclusion_2(points: list[Point]) -> Verdict:
         best = max(group, key=lambda p: p.mean(BAL))
         held += best.config["inv_rho"] == 1
         values = "; ".join(f"{p.config['inv_rho']}: {_fmt(p, BAL)}" for p in group)
-        gap = [
-            f"{p.mean('test/p_I_to_A') - p.mean('test/p_A_to_I'):.4f} at 1/ρ = "
-            f"{p.config['inv_rho']}"
-            for p in (group[0], group[-1])
-        ]
+        gap = [p.mean("test/p_I_to_A") - p.mean("test/p_A_to_I") for p in (group[0], group[-1])]
         evidence.append(
             f"{label}: balanced accuracy by 1/ρ {values}; best at 1/ρ = {best.config['inv_rho']}"
-            f" (p_I→A − p_A→I: {gap[0]}, {gap[1]})"
+            f" (p_I→A − p_A→I {gap[0]:.4f} at the smallest 1/ρ, {gap[1]:.4f} at the largest)"
         )
     return _decide(claim, rule, held, len(series), evidence)
 
 
 def _best_worst(group: list[Point], metric: str) -> str:
+    """Returns the best and worst mean of the metric over the group's settings, as text."""
     means = [p.mean(metric) for p in group]
     return f"best {max(means):.4f}, worst {min(means):.4f} over {len(group)} settings"
 
@@ -185,19 +184,11 @@ def augmentation_claim(points: list[Point]) -> Verdict:
         knob = "inv_rho" if case[0] == "ros" else "weight"
         for rotation, (gain, noise, best) in sorted(by_rotation.items()):
             evidence.append(
-                f"{case[0]}, {label}, rotation ±{rotation}°: balanced accuracy {gain:+.4f} over "
-                f"no correction (best {knob} {best.config[knob]}; seed std {noise:.4f}): "
-                + ("helps" if helps[rotation] else "does not help")
+                f"{describe([('method', case[0])])}, {label}, rotation ±{rotation}°: balanced "
+                f"accuracy {gain:+.4f} over no correction (best {knob} {best.config[knob]}; seed "
+                f"std {noise:.4f}): " + ("helps" if helps[rotation] else "does not help")
             )
     return _decide(claim, rule, held, len(complete), evidence)
-
-
-def _numeric_weight(config: dict) -> bool:
-    return config.get("method") == "weighted" and isinstance(config.get("weight"), int | float)
-
-
-def _weight(point: Point) -> float:
-    return float(point.config["weight"])
 
 
 def lstm_weighting_claim(points: list[Point], corrected: bool = False) -> Verdict:
@@ -209,11 +200,10 @@ def lstm_weighting_claim(points: list[Point], corrected: bool = False) -> Verdic
         f"in every setting, the LSTM's drop of {rate_label(metric)} from the smallest to the "
         f"largest minority weight is under {LITTLE_EFFECT:g} × the CNN's, and the CNN's is > 0"
     )
-    pairs = {}
-    for key, group in group_by(points, ("weight", "model"), _numeric_weight).items():
-        series = {
-            m: sorted((p for p in group if p.config["model"] == m), key=_weight) for m in MODELS
-        }
+    pairs, numeric = {}, lambda c: c.get("method") == "weighted" and is_number(c.get("weight"))
+    for key, group in group_by(points, ("weight", "model"), numeric).items():
+        group.sort(key=lambda p: p.config["weight"])
+        series = {m: [p for p in group if p.config["model"] == m] for m in MODELS}
         if all(len(s) > 1 for s in series.values()):
             pairs[key] = {
                 m: (s[0].mean(metric) - s[-1].mean(metric), s[0], s[-1]) for m, s in series.items()
@@ -241,7 +231,7 @@ def parameter_claim(points: list[Point]) -> Verdict:
         "on the settings run with both models (only the balanced baseline if it was run)"
     )
     matched = []
-    for group in group_by(points, ("model",)).values():
+    for group in group_by(usual_training(points), ("model",)).values():
         models = {p.config.get("model"): p for p in group}
         if {"cnn", "rnn"} <= set(models):
             matched.append(models)
@@ -251,14 +241,14 @@ def parameter_claim(points: list[Point]) -> Verdict:
     matched = baseline or matched
     if not matched:
         return Verdict(claim, NO_DATA, rule, ["no setting run with both the CNN and the LSTM"])
-    size = {m: matched[0][m].runs[0].metrics for m in ("cnn", "rnn")}
-    params = {m: int(size[m]["model/params"]) for m in ("cnn", "rnn")}
-    acc = {m: sum(x[m].mean(ACC) for x in matched) / len(matched) for m in ("cnn", "rnn")}
+    params = {m: matched[0][m].mean("model/params") for m in MODELS}
+    kib = {m: matched[0][m].mean("model/bytes") / 1024 for m in MODELS}
+    acc = {m: sum(x[m].mean(ACC) for x in matched) / len(matched) for m in MODELS}
     error_ratio = (1 - acc["rnn"]) / (1 - acc["cnn"]) if acc["cnn"] < 1 else math.inf
     param_ratio = params["cnn"] / params["rnn"]
     where = f"{len(matched)} {'balanced baseline ' if baseline else ''}settings"
     evidence = [
-        f"{name}: {params[m]:,} parameters, {int(size[m]['model/bytes']) / 1024:,.0f} KiB, "
+        f"{name}: {params[m]:,.0f} parameters, {kib[m]:,.0f} KiB, "
         f"mean test accuracy {acc[m]:.4f} over {where}"
         for m, name in (("cnn", "CNN"), ("rnn", "LSTM"))
     ]
@@ -267,14 +257,6 @@ def parameter_claim(points: list[Point]) -> Verdict:
     )
     held = params["rnn"] < params["cnn"] and error_ratio <= COMPARABLE_ERROR
     return _decide(claim, rule, int(held), 1, evidence)
-
-
-def epochs_to_target(run: Run, target: float = TARGET_ACC) -> int | None:
-    """Returns the first epoch whose val/acc >= target, None when no epoch reaches it."""
-    for row in run.history:
-        if float(row.get("val/acc", -1)) >= target:
-            return int(row["epoch"])
-    return None
 
 
 def depth_claim(points: list[Point]) -> Verdict:
@@ -291,7 +273,7 @@ def depth_claim(points: list[Point]) -> Verdict:
         return Verdict(claim, NO_DATA, rule, ["no finished SGD run"])
     evidence, reached = [], []
     for label, point in zip(labels([p.config for p in sgd]), sgd, strict=True):
-        epochs = [epochs_to_target(r) for r in point.runs]
+        epochs = [r.epochs_to(TARGET_ACC) for r in point.runs]
         reached.append((point.config.get("model"), float(point.config.get("lr", 0)), epochs))
         never = f"never within {point.config.get('epochs', '?')} epochs"
         shown = ", ".join(str(e) if e else never for e in epochs)
@@ -321,6 +303,7 @@ def judge(points: list[Point]) -> list[tuple[Verdict, Verdict | None]]:
 
 
 def _survival(raw: Verdict, fixed: Verdict | None) -> str:
+    """Returns the per-class column of the verdict table."""
     if fixed is None:
         return "unaffected: reads accuracies only"
     if NO_DATA in (raw.verdict, fixed.verdict):

@@ -19,9 +19,9 @@ DPI = 120
 ERROR_BARS = "error bars: ± 1 standard deviation over seeds"
 
 
-def _grid(n: int, width: float, height: float):
-    """Returns (figure, axes) with n panels, two per row, unused panels hidden."""
-    cols = min(n, 2)
+def _grid(n: int, width: float, height: float, per_row: int = 2):
+    """Returns (figure, axes) with n panels, per_row in a row, unused panels hidden."""
+    cols = min(n, per_row)
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(
         rows, cols, figsize=(width * cols, height * rows), squeeze=False, sharey=True
@@ -32,7 +32,7 @@ def _grid(n: int, width: float, height: float):
 
 
 def _zero_nan(values: list[float]) -> list[float]:
-    # One seed has no std: draw no bar rather than drop the point.
+    """Returns values with NaN as 0: one seed has no std, so no bar rather than no point."""
     return [0.0 if math.isnan(v) else v for v in values]
 
 
@@ -68,6 +68,7 @@ def rate_figure(
 
 
 def _save(fig, title: str, path: Path) -> None:
+    """Titles the figure, saves it to path as PNG and frees it."""
     fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=DPI)
@@ -84,7 +85,8 @@ def accuracy_figure(
     """Returns path, where it saved one panel per metric ({metric label: {model label: [(best
     mean, its std, worst mean) per category]}}): for each category and model, a filled marker at
     the best setting with its error bar, a hollow one at the worst, a line between (in %)."""
-    fig, axes = _grid(len(panels), max(5.0, 0.9 * len(categories) + 2.5), 4.6)
+    # One panel per row: the category labels need the width.
+    fig, axes = _grid(len(panels), max(5.0, 0.9 * len(categories) + 2.5), 4.6, per_row=1)
     positions = np.arange(len(categories))
     for ax, (metric, models) in zip(axes, panels.items(), strict=True):
         offsets = np.linspace(-0.15, 0.15, len(models)) if len(models) > 1 else [0.0]

@@ -7,6 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
+import torch
+from lightning_fabric.plugins import TorchCheckpointIO
+
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Writes text to path via a temporary file in the same folder and a rename."""
@@ -26,3 +29,21 @@ def write_text_atomic(path: Path, text: str) -> None:
 def write_json_atomic(path: Path, data: dict) -> None:
     """Writes data as indented JSON to path, atomically."""
     write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+class AtomicCheckpointIO(TorchCheckpointIO):
+    """Lightning's checkpoint writer, made atomic on local disks: fsspec's transaction stages
+    the file in the system temp folder and moves it, which is a copy (not a rename) whenever
+    that folder is on another file system than the run."""
+
+    def save_checkpoint(self, checkpoint: dict, path, storage_options=None) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        os.close(handle)
+        try:
+            torch.save(checkpoint, temporary)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

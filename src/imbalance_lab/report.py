@@ -11,7 +11,6 @@ import argparse
 import csv
 import math
 import sys
-from collections import Counter
 from pathlib import Path
 
 from imbalance_lab import figures
@@ -31,6 +30,7 @@ from imbalance_lab.sweep_results import (
     rate_label,
     read_sweeps,
     status_counts,
+    usual_training,
     varying_keys,
 )
 
@@ -38,33 +38,18 @@ Table = tuple[list[str], list[list[object]]]  # (columns, rows)
 METRIC_NAMES = {"test/acc": "accuracy", "test/bal_acc": "balanced accuracy"}
 RATES_AXIS = "p_a→b (share of group a's test images)"
 PER_CLASS_AXIS = "p_a→b / wrong classes in b"
-# (file name, method, x setting, x axis label, title, log x): the study's Figs. 4 to 8.
-RATE_FIGURES = (
-    (
-        "imbalance_rates",
-        "none",
-        "rho",
-        "imbalance ratio ρ (majority / minority class size)",
-        "Effect of imbalance without correction",
-        True,
-    ),
-    (
-        "ros_rates",
-        "ros",
-        "inv_rho",
-        "1/ρ after over-sampling (minority / majority class size)",
-        "Random over-sampling (ROS): error rates against 1/ρ",
-        False,
-    ),
-    (
-        "weighted_rates",
-        "weighted",
-        "weight",
-        "loss weight of each minority class (majority: 1)",
-        "Weighted loss: error rates against the minority weight",
-        True,
-    ),
-)
+# method: (x setting, file name, title): the study's Figs. 4 to 8.
+RATE_FIGURES = {
+    "none": ("rho", "imbalance_rates", "Effect of imbalance without correction"),
+    "ros": ("inv_rho", "ros_rates", "Random over-sampling (ROS): error rates by 1/ρ"),
+    "weighted": ("weight", "weighted_rates", "Weighted loss: error rates by minority weight"),
+}
+X_AXES = {
+    "rho": "imbalance ratio ρ (majority / minority class size)",
+    "inv_rho": "1/ρ after over-sampling (minority / majority class size)",
+    "weight": "loss weight of each minority class (majority: 1)",
+}
+LOG_X = {"rho", "weight"}  # grids of 1, 10, 100 and 1, 2, 5, 10, 20
 
 
 def _cell(value: object) -> object:
@@ -139,6 +124,7 @@ def summary_markdown(table: Table, counts: dict[str, int]) -> str:
 
 
 def _mean_std(mean: float | None, std: float | None) -> str:
+    """Returns a summary.md cell: 'mean ± std', the mean alone for one seed, '—' for none."""
     if mean is None:
         return "—"
     return f"{mean:.4f}" + ("" if std is None else f" ± {std:.4f}")
@@ -164,11 +150,7 @@ def _best_worst(group: list[Point], metric: str) -> tuple[float, float, float]:
 def accuracy_panels(points: list[Point]) -> tuple[list[str], dict]:
     """Returns (category labels, {metric: {model: [(best mean, std, worst mean)]}}) for the
     points trained like most runs (optimizer, lr, epochs), one category per method setting."""
-    training = ("optimizer", "lr", "epochs")
-    setups = Counter(tuple(p.config.get(k) for k in training) for p in points for _ in p.runs)
-    usual = setups.most_common(1)[0][0]
-    # SGD runs of the depth study would otherwise sit beside Adam runs as if a method.
-    chosen = [p for p in points if tuple(p.config.get(k) for k in training) == usual]
+    chosen = usual_training(points)
     groups = group_by(chosen, ("model", "inv_rho", "weight"))
     configs = [dict(key) for key in groups]
     keys = ["method", *[k for k in varying_keys(configs) if k != "method"]]
@@ -191,7 +173,7 @@ def draw_figures(points: list[Point], out: Path) -> list[Path]:
     two or more values of its setting in some panel)."""
     drawn = []
     for metrics, suffix in ((RATE_METRICS, ""), (CORRECTED_METRICS, "_per_class")):
-        for name, method, x, xlabel, title, log_x in RATE_FIGURES:
+        for method, (x, name, title) in RATE_FIGURES.items():
             panels = curves([p for p in points if p.config.get("method") == method], x, metrics)
             if not panels:
                 continue
@@ -201,9 +183,9 @@ def draw_figures(points: list[Point], out: Path) -> list[Path]:
                     lines,
                     out / f"{name}{suffix}.png",
                     title=title + (" (per-class rates)" if suffix else ""),
-                    xlabel=xlabel,
+                    xlabel=X_AXES[x],
                     ylabel=PER_CLASS_AXIS if suffix else RATES_AXIS,
-                    log_x=log_x,
+                    log_x=x in LOG_X,
                 )
             )
     if points:

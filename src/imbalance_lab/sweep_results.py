@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import yaml  # PyYAML, which Hydra and OmegaConf already depend on
+from omegaconf import OmegaConf
 
 CONFIG_FILE = Path(".hydra") / "config.yaml"
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
@@ -38,19 +38,12 @@ ALIASES = {
 SETTING_KEYS = tuple(ALIASES.values())
 # Config values that change how a run is executed or logged, not what it learns: never part of
 # a grid point (a sweep resumed with another logger still pools with the first attempt).
-NOT_SETTINGS = (
-    "seed",
-    "checkpoint",
-    "resume",
-    "threads",
-    "logger.",
-    "trainer.accelerator",
-    "trainer.devices",
-    "trainer.enable_progress_bar",
-    "trainer.enable_model_summary",
-    "trainer.log_every_n_steps",
-    "trainer.num_sanity_val_steps",
-)
+NOT_SETTINGS = {"seed", "checkpoint", "resume", "threads"} | {
+    f"trainer.{key}"
+    for key in ("accelerator", "devices", "enable_progress_bar", "enable_model_summary")
+    + ("log_every_n_steps", "num_sanity_val_steps")
+}
+NOT_SETTING_GROUPS = ("logger.",)
 RATES = ("p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A")
 RATE_METRICS = tuple(f"test/{rate}" for rate in RATES)
 CORRECTED_METRICS = tuple(f"{name}_per_class" for name in RATE_METRICS)
@@ -79,6 +72,11 @@ class Run:
     def seed(self) -> object:
         return self.config.get("seed")
 
+    def epochs_to(self, target: float) -> int | None:
+        """Returns the first epoch whose val/acc >= target, None when no epoch reaches it."""
+        rows = (row for row in self.history if float(row.get("val/acc", -1)) >= target)
+        return next((int(row["epoch"]) for row in rows), None)
+
     def setting(self) -> tuple:
         """Returns the (key, value) pairs that define this run's grid point, sorted by key."""
         return tuple(sorted((k, v) for k, v in self.config.items() if is_setting_key(k)))
@@ -97,7 +95,7 @@ class Point:
 
     def values(self, metric: str) -> list[float]:
         """Returns the metric of each run that has it, as floats."""
-        return [float(r.metrics[metric]) for r in self.runs if _is_number(r.metrics.get(metric))]
+        return [float(r.metrics[metric]) for r in self.runs if is_number(r.metrics.get(metric))]
 
     def mean(self, metric: str) -> float:
         """Returns the mean of the metric over seeds (NaN when no run has it)."""
@@ -108,13 +106,14 @@ class Point:
         return mean_std(self.values(metric))[1]
 
 
-def _is_number(value: object) -> bool:
+def is_number(value: object) -> bool:
+    """Returns whether value is an int or float (bool excluded)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def is_setting_key(key: str) -> bool:
     """Returns whether a flattened config key takes part in defining a grid point."""
-    return not any(key == name or key.startswith(name) for name in NOT_SETTINGS if name)
+    return key not in NOT_SETTINGS and not key.startswith(NOT_SETTING_GROUPS)
 
 
 def mean_std(values: list[float]) -> tuple[float, float]:
@@ -139,7 +138,7 @@ def flatten(node: dict, prefix: str = "") -> dict[str, object]:
 
 def _job_order(path: Path) -> tuple:
     # Hydra names job folders "<job number>_<overrides>": order 2 before 10.
-    number, _, rest = path.name.partition("_")
+    number = path.name.partition("_")[0]
     return (str(path.parent), int(number) if number.isdigit() else math.inf, path.name)
 
 
@@ -152,14 +151,14 @@ def find_run_dirs(folder: Path) -> list[Path]:
 def read_run(path: Path) -> Run:
     """Returns the record of the run folder path; raises ReportError for an unreadable config."""
     try:
-        config = yaml.safe_load((path / CONFIG_FILE).read_text())
-    except (OSError, yaml.YAMLError) as error:
+        config = OmegaConf.to_container(OmegaConf.load(path / CONFIG_FILE))
+    except Exception as error:  # OSError, or any of OmegaConf's / PyYAML's parse errors
         raise ReportError(f"{path / CONFIG_FILE} cannot be read: {error}") from None
     if not isinstance(config, dict):
         raise ReportError(f"{path / CONFIG_FILE} does not hold a config mapping")
     try:
-        overrides = yaml.safe_load((path / OVERRIDES_FILE).read_text()) or []
-    except (OSError, yaml.YAMLError):
+        overrides = OmegaConf.to_container(OmegaConf.load(path / OVERRIDES_FILE)) or []
+    except Exception:
         overrides = []  # only a run started outside Hydra lacks it; the config says it all
     flat = {ALIASES.get(k, k): v for k, v in flatten(config).items()}
     run = Run(config=flat, status="unfinished", path=path, overrides=tuple(map(str, overrides)))
@@ -203,7 +202,7 @@ def status_counts(runs: list[Run]) -> dict[str, int]:
 
 def sort_key(value: object) -> tuple:
     """Returns a key that sorts numbers by value, before strings and other values."""
-    if _is_number(value):
+    if is_number(value):
         return (0, float(value), "")
     return (1, 0.0, str(value))
 
@@ -243,6 +242,15 @@ def group_by(
     return groups
 
 
+def usual_training(points: list[Point]) -> list[Point]:
+    """Returns the points trained like most runs (optimizer, lr, epochs): the SGD runs of the
+    depth study must not stand beside the Adam runs as if they were another method."""
+    keys = ("optimizer", "lr", "epochs")
+    setups = Counter(tuple(p.config.get(k) for k in keys) for p in points for _ in p.runs)
+    usual = setups.most_common(1)[0][0] if setups else None
+    return [p for p in points if tuple(p.config.get(k) for k in keys) == usual]
+
+
 def is_imbalanced(config: dict) -> bool:
     """Returns whether the setting's training data is imbalanced (rho > 1)."""
     return float(config.get("rho", 1)) > 1
@@ -266,20 +274,14 @@ def rate_label(metric: str) -> str:
     return f"p_{core}" + (" per class" if name.endswith("_per_class") else "")
 
 
-PRETTY = {
-    "cnn": "CNN",
-    "rnn": "LSTM",
-    "none": "no correction",
-    "ros": "ROS",
-    "weighted": "weighted loss",
-}
+PRETTY = dict(cnn="CNN", rnn="LSTM", none="no correction", ros="ROS", weighted="weighted loss")
 
 
 def describe(pairs: tuple | list) -> str:
     """Returns a short human label of (key, value) pairs, e.g. 'LSTM, rotation ±25°'."""
     words = []
     for key, value in pairs:
-        number = _is_number(value)
+        number = is_number(value)
         if key in ("model", "method"):
             words.append(PRETTY.get(str(value), str(value)))
         elif key in ("rotation", "rho") and number:
@@ -304,7 +306,7 @@ def curves(points: list[Point], x: str, metrics: tuple[str, ...]) -> dict[str, d
     settings, only those with two or more numeric x values."""
     groups = {
         key: sorted(group, key=lambda p: p.config[x])
-        for key, group in group_by(points, (x,), lambda c: _is_number(c.get(x))).items()
+        for key, group in group_by(points, (x,), lambda c: is_number(c.get(x))).items()
         if len(group) > 1
     }
     return {

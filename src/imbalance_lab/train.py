@@ -18,7 +18,7 @@ from pytorch_lightning.callbacks import ModelCheckpoint
 from imbalance_lab import imbalance
 from imbalance_lab.config import check_config
 from imbalance_lab.data import ImbalancedMNIST
-from imbalance_lab.files import write_json_atomic
+from imbalance_lab.files import AtomicCheckpointIO, write_json_atomic
 from imbalance_lab.history import EpochHistory
 from imbalance_lab.loggers import build_logger, finish_wandb
 from imbalance_lab.metrics import per_class_normalised_rates
@@ -110,9 +110,18 @@ def run(
     history = EpochHistory()
     callbacks = [history]
     if cfg.checkpoint:
-        # checkpoints/last.ckpt after every epoch: reload with load_from_checkpoint(path).
+        # checkpoints/last.ckpt after every epoch, written atomically (AtomicCheckpointIO).
+        # Saved at the training epoch's end, after EpochHistory has its row, so a resumed
+        # run's history is whole. Reload with load_from_checkpoint(path).
         callbacks.append(
-            ModelCheckpoint(dirpath=output_dir / "checkpoints", save_last=True, save_top_k=0)
+            # top-1 without a monitor keeps the newest; save_last would only save at the end.
+            ModelCheckpoint(
+                dirpath=output_dir / "checkpoints",
+                filename=LAST_CHECKPOINT.stem,
+                save_top_k=1,
+                enable_version_counter=False,
+                save_on_train_epoch_end=True,
+            )
         )
     trainer = pl.Trainer(
         **OmegaConf.to_container(cfg.trainer, resolve=True),
@@ -120,6 +129,7 @@ def run(
         callbacks=callbacks,
         default_root_dir=str(output_dir),
         enable_checkpointing=bool(cfg.checkpoint),
+        plugins=[AtomicCheckpointIO()],
     )
     resume_from = output_dir / LAST_CHECKPOINT
     resume_from = resume_from if cfg.resume and resume_from.is_file() else None

@@ -121,8 +121,6 @@ class CheckedSweeper(BasicSweeper):
         if failed:
             for result in failed:
                 error = result._return_value  # the exception; .return_value would raise it
-                print(
-                    f"failed: {result.working_dir}: {type(error).__name__}: {error}",
-                    file=sys.stderr,
-                )
+                folder = result.hydra_cfg.hydra.runtime.output_dir
+                print(f"failed: {folder}: {type(error).__name__}: {error}", file=sys.stderr)
             sys.exit(1)

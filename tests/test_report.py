@@ -1,0 +1,379 @@
+"""The report command on a real (tiny) sweep, run as a user runs it, and its verdict functions
+on hand-made records."""
+
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from imbalance_lab.conclusions import (
+    FAILS,
+    HOLDS,
+    NO_DATA,
+    augmentation_claim,
+    conclusion_1,
+    conclusion_2,
+    conclusion_3,
+    depth_claim,
+    lstm_weighting_claim,
+    parameter_claim,
+)
+from imbalance_lab.sweep_results import SUMMARY_METRICS, Run, grid_points, read_run
+
+ROOT = Path(__file__).resolve().parents[1]
+# Two models x two ROS levels x two seeds, each job a few batches of a few hundred images.
+SWEEP = [
+    "trainer=fast",
+    "logger=none",
+    "checkpoint=false",
+    "imbalance.n_max=100",
+    "imbalance.rho=4",
+    "data.val_per_class=10",
+    "trainer.limit_train_batches=2",
+    "trainer.limit_val_batches=1",
+    "trainer.limit_test_batches=2",
+    "imbalance.method=ros",
+    "imbalance.inv_rho=0.5,1.0",
+    "seed=0,1",
+    "model=cnn,rnn",
+]
+CLAIMS = [
+    "Conclusion 1: p_I→I > p_I→A > p_A→I > p_A→A",
+    "Conclusion 2: ROS works best when carried out to 1/ρ = 1",
+    "Conclusion 3: ROS is a safer solution than weighted loss",
+    "ROS and weighted loss help only with augmentation (rotation)",
+    "Weighted loss fails on the LSTM",
+    "The LSTM is more parameter-efficient than the CNN",
+    "Depth: with SGD the LSTM needs lr ≥ 0.01 to reach 95%; the CNN needs 1 epoch at 0.01",
+]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def python(args, env=None, unset=(), timeout=300):
+    """Returns the finished `python args` process, run from the repository root, never waiting
+    on a prompt (stdin closed); W&B disabled unless env says otherwise."""
+    environment = {**os.environ, "WANDB_MODE": "disabled", **(env or {})}
+    for name in unset:
+        environment.pop(name, None)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        env=environment,
+    )
+
+
+def job_point(job):
+    """Returns (model, inv_rho as text, seed) from a job folder's resolved config."""
+    config_file = job / ".hydra" / "config.yaml"
+    if not config_file.is_file():
+        return None
+    config = yaml.safe_load(config_file.read_text())
+    return config["model"]["name"], str(config["imbalance"]["inv_rho"]), config["seed"]
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    """A real 8-job sweep; the metrics.json of the job with seed 1, CNN, 1/rho 1.0 removed."""
+    folder = tmp_path_factory.mktemp("report") / "sweep"
+    # One torch thread: on a busy 2-core machine, two threads per op wait on each other (an
+    # LSTM step took 6 s instead of 0.3 s).
+    done = python(
+        ["train.py", "-m", *SWEEP, f"hydra.sweep.dir={folder}"], env={"OMP_NUM_THREADS": "1"}
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    unfinished = next(job for job in folder.iterdir() if job_point(job) == ("cnn", "1.0", 1))
+    (unfinished / "metrics.json").unlink()
+    return folder, unfinished
+
+
+@pytest.fixture(scope="module")
+def report(sweep):
+    """The finished report command on the sweep and its default report folder."""
+    folder, _ = sweep
+    done = python(["-m", "imbalance_lab.report", str(folder)])
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done, folder / "report"
+
+
+def read_csv(path):
+    with path.open() as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_runs_csv_lists_every_run_and_the_unfinished_one(sweep, report):
+    _, unfinished = sweep
+    done, out = report
+    rows = read_csv(out / "runs.csv")
+    assert len(rows) == 8
+    assert sorted(row["status"] for row in rows) == ["finished"] * 7 + ["unfinished"]
+    missing = next(row for row in rows if row["status"] == "unfinished")
+    assert missing["run"] == unfinished.name
+    assert (missing["model"], missing["inv_rho"], missing["seed"]) == ("cnn", "1.0", "1")
+    assert missing["test/acc"] == ""  # listed, with no metrics
+    assert "imbalance.inv_rho=1.0" in missing["overrides"].split()
+    assert "8 runs: 7 finished, 0 failed, 1 unfinished" in done.stdout
+
+
+def test_summary_equals_a_hand_computation_from_metrics_json(sweep, report):
+    folder, _ = sweep
+    _, out = report
+    by_point = {}
+    for metrics_file in folder.glob("*/metrics.json"):
+        model, inv_rho, _ = job_point(metrics_file.parent)
+        by_point.setdefault((model, inv_rho), []).append(json.loads(metrics_file.read_text()))
+    rows = read_csv(out / "summary.csv")
+    assert {(row["model"], row["inv_rho"]) for row in rows} == set(by_point)
+    for row in rows:
+        runs = by_point[row["model"], row["inv_rho"]]
+        assert int(row["n"]) == len(runs)
+        for metric in SUMMARY_METRICS:
+            values = [run[metric] for run in runs]
+            assert float(row[f"{metric} mean"]) == pytest.approx(statistics.mean(values))
+            if len(values) > 1:
+                assert float(row[f"{metric} std"]) == pytest.approx(statistics.stdev(values))
+            else:
+                assert row[f"{metric} std"] == ""  # one seed has no spread
+    assert sorted(int(row["n"]) for row in rows) == [1, 2, 2, 2]
+    markdown = (out / "summary.md").read_text()
+    assert "| model | inv_rho | n | accuracy | balanced accuracy | p_I→I |" in markdown
+    assert "## Per-class error rates" in markdown
+
+
+def test_figures_are_real_pngs_and_only_those_the_data_supports(report):
+    _, out = report
+    drawn = {path.name for path in out.glob("*.png")}
+    # ROS runs over two 1/rho values: the ROS figures and accuracy; no weighted loss, one rho.
+    assert drawn == {"ros_rates.png", "ros_rates_per_class.png", "accuracy_by_method.png"}
+    for name in drawn:
+        data = (out / name).read_bytes()
+        assert data[:8] == PNG_MAGIC and len(data) > 20_000, name
+
+
+def test_conclusions_name_every_claim_with_a_verdict(report):
+    _, out = report
+    text = (out / "conclusions.md").read_text()
+    verdicts = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if cells[0] in CLAIMS:
+            verdicts[cells[0]] = cells[1].strip("*")
+    assert set(verdicts) == set(CLAIMS)
+    assert set(verdicts.values()) <= {HOLDS, FAILS, NO_DATA}
+    # Decidable on this sweep: ROS at 1/rho 0.5 and 1.0 for both models.
+    assert verdicts[CLAIMS[1]] in (HOLDS, FAILS)
+    assert verdicts[CLAIMS[5]] in (HOLDS, FAILS)
+    # Not decidable: no weighted-loss run, no imbalanced uncorrected run, no SGD run.
+    assert verdicts[CLAIMS[0]] == verdicts[CLAIMS[2]] == verdicts[CLAIMS[6]] == NO_DATA
+    assert "on per-class rates" in text and "1,618,026 parameters" in text
+
+
+def test_wandb_without_credentials_logs_an_offline_run(sweep, tmp_path):
+    folder, _ = sweep
+    out = tmp_path / "out"
+    done = python(
+        ["-m", "imbalance_lab.report", str(folder), "--out", str(out), "--wandb"],
+        env={"HOME": str(tmp_path)},
+        unset=["WANDB_MODE", "WANDB_API_KEY"],
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    notices = [line for line in done.stderr.splitlines() if line.startswith("W&B: ")]
+    assert len(notices) == 1 and "logging offline" in notices[0]
+    [run_dir] = (out / "wandb").glob("offline-run-*")
+    assert next(run_dir.glob("run-*.wandb")).stat().st_size > 0
+    tables = {p.name.split("_")[0]: p for p in run_dir.glob("files/media/table/*.table.json")}
+    assert set(tables) == {"runs", "summary", "conclusions"}
+    assert len(json.loads(tables["runs"].read_text())["data"]) == 8
+    assert len(list(run_dir.glob("files/media/images/figures/*.png"))) == 3
+
+
+def test_wandb_run_is_a_report_run_grouped_by_the_sweep(sweep, tmp_path, monkeypatch):
+    import wandb
+
+    from imbalance_lab import report
+
+    calls = []
+    monkeypatch.setenv("WANDB_MODE", "offline")  # resolve_wandb_mode: no network check
+    monkeypatch.setattr(wandb, "init", lambda **kwargs: calls.append(("init", kwargs)))
+    monkeypatch.setattr(wandb, "log", lambda data: calls.append(("log", data)))
+    monkeypatch.setattr(wandb, "finish", lambda: calls.append(("finish", None)))
+    folder, _ = sweep
+    assert report.main([str(folder), "--out", str(tmp_path / "out"), "--wandb"]) == 0
+    assert [name for name, _ in calls] == ["init", "log", "finish"]
+    init, logged = calls[0][1], calls[1][1]
+    assert (init["job_type"], init["group"], init["mode"]) == ("report", folder.name, "offline")
+    assert all(isinstance(logged[name], wandb.Table) for name in ("runs", "summary", "conclusions"))
+    assert len(logged["runs"].data) == 8
+    assert isinstance(logged["figures/ros_rates"], wandb.Image)
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path):
+    empty = tmp_path / "empty"
+    (empty / "not-a-run").mkdir(parents=True)
+    for folder in (tmp_path / "missing", empty):
+        done = python(["-m", "imbalance_lab.report", str(folder)], timeout=60)
+        assert done.returncode == 2
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert done.stderr.startswith("error: ") and str(folder) in done.stderr
+    assert not (empty / "report").exists()
+
+
+# Hand-made records for the verdict functions.
+BASE = {
+    "model": "cnn",
+    "method": "none",
+    "rho": 10,
+    "inv_rho": 1.0,
+    "weight": 1.0,
+    "rotation": 0,
+    "optimizer": "adam",
+    "lr": 0.001,
+    "epochs": 10,
+}
+SLOTS = {"p_I_to_I": 4, "p_I_to_A": 5, "p_A_to_I": 5, "p_A_to_A": 4}  # 5 minority, 5 majority
+
+
+def record(rates=(0.3, 0.2, 0.1, 0.05), acc=0.9, seed=0, history=(), **config):
+    """Returns a finished Run with these four raw rates (and their per-class values)."""
+    metrics = {"test/acc": acc, "test/bal_acc": acc, "model/params": 1000, "model/bytes": 4000}
+    for (name, slots), rate in zip(SLOTS.items(), rates, strict=True):
+        metrics[f"test/{name}"] = rate
+        metrics[f"test/{name}_per_class"] = rate / slots
+    rows = [{"epoch": e + 1, "val/acc": a} for e, a in enumerate(history)]
+    return Run(config={**BASE, **config, "seed": seed}, metrics=metrics, history=rows)
+
+
+def points(*runs):
+    return grid_points(list(runs))
+
+
+def test_conclusion_1_holds_when_the_chain_holds_in_every_setting():
+    verdict = conclusion_1(points(record(seed=0), record(seed=1), record(model="rnn")))
+    assert verdict.verdict == HOLDS
+    assert "holds in 2 of 2 settings, 3 of 3 runs" in verdict.evidence[0]
+
+
+def test_conclusion_1_does_not_hold_when_one_setting_breaks_the_chain():
+    runs = [record(), record(model="rnn", rates=(0.1, 0.3, 0.05, 0.02))]
+    verdict = conclusion_1(points(*runs))
+    assert verdict.verdict == FAILS
+    assert any("LSTM" in line and "p_I→I ≤ p_I→A" in line for line in verdict.evidence)
+
+
+def test_conclusion_1_on_per_class_rates_can_differ_from_the_raw_rates():
+    # Raw: 0.10 > 0.09 for A->I > A->A, but per class 0.10/5 = 0.020 < 0.09/4 = 0.0225.
+    runs = points(record(rates=(0.30, 0.28, 0.10, 0.09)))
+    assert conclusion_1(runs).verdict == HOLDS
+    corrected = conclusion_1(runs, corrected=True)
+    assert corrected.verdict == FAILS
+    assert "p_A→I per class ≤ p_A→A per class" in corrected.evidence[1]
+
+
+def test_conclusion_1_needs_imbalanced_uncorrected_runs():
+    balanced = record(rho=1)
+    corrected = record(method="ros", inv_rho=1.0)
+    assert conclusion_1(points(balanced, corrected)).verdict == NO_DATA
+    # Weight 1 is no correction: it counts.
+    assert conclusion_1(points(record(method="weighted", weight=1))).verdict == HOLDS
+
+
+def test_conclusion_2_checks_that_inv_rho_1_is_best():
+    ros = {"method": "ros"}
+    best_at_1 = [
+        record(inv_rho=r, acc=a, **ros) for r, a in ((0.2, 0.90), (0.6, 0.92), (1.0, 0.95))
+    ]
+    assert conclusion_2(points(*best_at_1)).verdict == HOLDS
+    best_at_06 = [
+        record(inv_rho=r, acc=a, **ros) for r, a in ((0.2, 0.90), (0.6, 0.96), (1.0, 0.95))
+    ]
+    verdict = conclusion_2(points(*best_at_06))
+    assert verdict.verdict == FAILS and "best at 1/ρ = 0.6" in verdict.evidence[0]
+    assert conclusion_2(points(record(inv_rho=0.5, **ros))).verdict == NO_DATA
+
+
+def test_conclusion_3_compares_the_worst_case_of_each_grid():
+    ros = [record(method="ros", inv_rho=r, acc=a) for r, a in ((0.5, 0.93), (1.0, 0.95))]
+    safe_weights = [record(method="weighted", weight=w, acc=a) for w, a in ((2, 0.92), (5, 0.96))]
+    assert conclusion_3(points(*ros, *safe_weights)).verdict == HOLDS
+    risky = [record(method="weighted", weight=w, acc=a) for w, a in ((2, 0.94), (5, 0.96))]
+    assert conclusion_3(points(*ros, *risky)).verdict == FAILS
+    assert conclusion_3(points(*ros)).verdict == NO_DATA
+
+
+def test_augmentation_claim_compares_gains_with_and_without_rotation():
+    def study(gain_without_rotation):
+        runs = []
+        for rotation, gain in ((0, gain_without_rotation), (25, 0.05)):
+            runs += [record(rotation=rotation, acc=0.90, seed=s) for s in (0, 1)]
+            runs += [record(method="ros", inv_rho=1.0, rotation=rotation, acc=0.90 + gain)]
+        return points(*runs)
+
+    assert augmentation_claim(study(0.0)).verdict == HOLDS
+    verdict = augmentation_claim(study(0.03))  # ROS helps without rotation too
+    assert verdict.verdict == FAILS
+    assert any("rotation ±0°" in line and "helps" in line for line in verdict.evidence)
+
+
+def test_lstm_weighting_claim_compares_the_drop_of_p_I_to_A():
+    def study(lstm_drop):
+        runs = []
+        for model, drop in (("cnn", 0.10), ("rnn", lstm_drop)):
+            for weight, p_ia in ((1, 0.2), (20, 0.2 - drop)):
+                rates = (0.1, p_ia, 0.05, 0.02)
+                runs.append(record(model=model, method="weighted", weight=weight, rates=rates))
+        return points(*runs)
+
+    assert lstm_weighting_claim(study(0.01)).verdict == HOLDS
+    assert lstm_weighting_claim(study(0.01), corrected=True).verdict == HOLDS
+    assert lstm_weighting_claim(study(0.08)).verdict == FAILS
+
+
+def test_parameter_claim_weighs_error_against_parameters():
+    cnn, rnn = record(rho=1, acc=0.99), record(rho=1, model="rnn", acc=0.985)
+    cnn.metrics["model/params"], rnn.metrics["model/params"] = 1_618_026, 133_810
+    assert parameter_claim(points(cnn, rnn)).verdict == HOLDS
+    rnn.metrics["test/acc"] = 0.95  # five times the CNN's error
+    assert parameter_claim(points(cnn, rnn)).verdict == FAILS
+    assert parameter_claim(points(cnn)).verdict == NO_DATA
+
+
+def test_depth_claim_reads_epochs_to_95_percent_from_history():
+    sgd = {"optimizer": "sgd", "rho": 1}
+    slow, fast = [0.5, 0.7, 0.9], [0.96, 0.98, 0.99]
+    runs = [
+        record(model="cnn", lr=0.01, history=fast, **sgd),
+        record(model="rnn", lr=0.001, history=slow, **sgd),
+        record(model="rnn", lr=0.01, history=[0.8, 0.95, 0.97], **sgd),
+    ]
+    verdict = depth_claim(points(*runs))
+    assert verdict.verdict == HOLDS
+    assert any("LSTM, lr=0.01" in line and ": 2" in line for line in verdict.evidence)
+    assert any("never within 10 epochs" in line for line in verdict.evidence)
+    runs[1] = record(model="rnn", lr=0.001, history=fast, **sgd)  # fast at a small lr too
+    assert depth_claim(points(*runs)).verdict == FAILS
+
+
+def test_read_run_tells_finished_failed_and_unfinished_apart(tmp_path):
+    for name in ("done", "failed", "running"):
+        (tmp_path / name / ".hydra").mkdir(parents=True)
+        (tmp_path / name / ".hydra" / "config.yaml").write_text("model: {name: cnn}\nseed: 3\n")
+    (tmp_path / "done" / "metrics.json").write_text('{"test/acc": 0.5, "history": [{"epoch": 1}]}')
+    (tmp_path / "failed" / "error.txt").write_text("Traceback\nRuntimeError: out of memory\n")
+    done, failed, running = (read_run(tmp_path / n) for n in ("done", "failed", "running"))
+    assert (done.status, done.metrics, done.history) == (
+        "finished",
+        {"test/acc": 0.5},
+        [{"epoch": 1}],
+    )
+    assert (failed.status, failed.error) == ("failed", "RuntimeError: out of memory")
+    assert (running.status, running.config["model"], running.seed) == ("unfinished", "cnn", 3)
