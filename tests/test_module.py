@@ -45,12 +45,15 @@ def test_epoch_metrics_are_logged_under_stage_names():
     logged = {}
     module.log_dict = lambda values, **kwargs: logged.update(values)
     labels = torch.tensor([0, 0, 1, 1])
-    module.group_rates["val"].update(torch.tensor([1, 0, 0, 1]), labels)
-    module.eval_metrics["val"].update(torch.tensor([1, 0, 0, 1]), labels)
+    probabilities = F.one_hot(torch.tensor([1, 0, 0, 1]), 10).float()
+    module.group_rates["val"].update(probabilities, labels)
+    module.eval_metrics["val"].update(probabilities, labels)
     module._log_metrics("val")
     assert logged["val/acc"] == pytest.approx(0.5)
     assert logged["val/p_I_to_A"] == pytest.approx(0.5)  # one of the two 0s went to class 1
     assert logged["val/p_A_to_I"] == pytest.approx(0.5)
     assert logged["val/p_A_to_A"] == pytest.approx(0.0)
+    assert logged["val/recall_0"] == pytest.approx(0.5)
+    assert logged["val/macro_f1"] > 0 and "val/roc_auc" in logged and "val/ece" in logged
     # States are reset after each epoch.
     assert module.group_rates["val"].confmat.sum() == 0

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
-from torchmetrics import MetricCollection
-from torchmetrics.classification import MulticlassAccuracy
 
 from imbalance_lab.metrics import GroupErrorRates
 from imbalance_lab.models import build_model
+from imbalance_lab.scores import build_scores, flatten_scores
 
 EVAL_STAGES = ("val", "test")
 
@@ -38,16 +37,7 @@ class ImbalanceClassifier(pl.LightningModule):
         self.register_buffer("class_weights", weights)
         # Batches only update metric states (no host sync per step); each epoch computes once.
         self.eval_metrics = torch.nn.ModuleDict(
-            {
-                stage: MetricCollection(
-                    {
-                        "acc": MulticlassAccuracy(num_classes, average="micro"),
-                        # Mean per-class recall, i.e. balanced accuracy.
-                        "bal_acc": MulticlassAccuracy(num_classes, average="macro"),
-                    }
-                )
-                for stage in EVAL_STAGES
-            }
+            {stage: build_scores(num_classes) for stage in EVAL_STAGES}
         )
         self.group_rates = torch.nn.ModuleDict(
             {stage: GroupErrorRates(list(minority), num_classes) for stage in EVAL_STAGES}
@@ -88,12 +78,13 @@ class ImbalanceClassifier(pl.LightningModule):
 
     def _update_metrics(self, stage: str, batch) -> None:
         images, labels = batch
-        predictions = self(images).argmax(dim=1)
-        self.eval_metrics[stage].update(predictions, labels)
-        self.group_rates[stage].update(predictions, labels)
+        probabilities = self(images).float().softmax(dim=1)  # (B, C); fp32 under bf16 too
+        self.eval_metrics[stage].update(probabilities, labels)
+        self.group_rates[stage].update(probabilities, labels)
 
     def _log_metrics(self, stage: str) -> None:
-        values = {**self.eval_metrics[stage].compute(), **self.group_rates[stage].compute()}
+        scores = flatten_scores(self.eval_metrics[stage].compute())
+        values = {**scores, **self.group_rates[stage].compute()}
         # compute() has already summed the states over ranks: every rank logs the same value.
         self.log_dict(
             {f"{stage}/{name}": value.float() for name, value in values.items()}, sync_dist=True
