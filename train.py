@@ -10,14 +10,25 @@ from pathlib import Path
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
+from lightning_fabric.utilities.rank_zero import rank_zero_only
 from omegaconf import DictConfig
 
 from imbalance_lab.errors import ConfigError, DataError
 from imbalance_lab.train import finished_metrics, run
 
-# What Hydra puts in a run folder before the task starts.
-HYDRA_ONLY = {".hydra", "train.log"}
 ERROR_FILE = "error.txt"
+
+
+def holds_only_startup_files(folder: Path) -> bool:
+    """Returns whether folder holds only what Hydra (and Lightning's DDP ranks) write before
+    training: .hydra/, train.log, .pl_hydra_rank_N/, train_ddp_process_N.log."""
+    return all(
+        p.name in (".hydra", "train.log")
+        or p.name.startswith(".pl_hydra_rank_")
+        or (p.name.startswith("train_ddp_process_") and p.suffix == ".log")
+        for p in folder.iterdir()
+    )
+
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +65,12 @@ def main(cfg: DictConfig) -> dict:
             raise
         if not isinstance(error, (ConfigError, DataError)):
             raise
-        # The folder holds only what Hydra wrote: remove it, leave nothing half written.
-        if {p.name for p in output_dir.iterdir()} <= HYDRA_ONLY:
-            shutil.rmtree(output_dir)
-        print(f"error: {error}", file=sys.stderr)
+        # Under DDP every rank gets here: one of them speaks and tidies up.
+        if rank_zero_only.rank == 0:
+            # The folder holds only what Hydra wrote: remove it, leave nothing half written.
+            if holds_only_startup_files(output_dir):
+                shutil.rmtree(output_dir, ignore_errors=True)
+            print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     (output_dir / ERROR_FILE).unlink(missing_ok=True)  # left by an earlier, failed attempt
     return {"status": "skipped" if skipped else "finished", "metrics": metrics}

@@ -51,7 +51,8 @@ def test_bad_value_is_one_line_and_leaves_no_folder(tmp_path):
     done = train([*TINY, "imbalance.method=smote", f"hydra.run.dir={run_dir}"])
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "error: imbalance.method='smote' is not allowed: one of none, ros, weighted"
+        "error: imbalance.method='smote' is not allowed: one of none, ros, rus, sqrt, weighted, "
+        "class_balanced, focal, ldam, logit_adjusted, balanced_softmax, posthoc, two_phase"
     ]
     assert not run_dir.exists()
 

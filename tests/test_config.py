@@ -18,6 +18,14 @@ from compose import compose_config
         "imbalance.weight=auto",
         "imbalance.rho=1",
         "imbalance.minority=[9]",
+        "imbalance.profile=linear",
+        "imbalance.profile=exp",
+        "imbalance.mu=0.3",
+        "imbalance.method=posthoc",
+        "imbalance.method=focal",
+        "imbalance.alpha=[1,1,1,1,1,2,2,2,2,2]",
+        "imbalance.method=ldam",
+        "imbalance.drw_epoch=3",
         "optim.name=sgd",
         "data.rotation=25",
         "logger=csv",
@@ -28,10 +36,14 @@ def test_valid_configs_pass(override):
     check_config(compose_config([override]))
 
 
+def test_tau_auto_is_allowed_for_posthoc():
+    check_config(compose_config(["imbalance.method=posthoc", "imbalance.tau=auto"]))
+
+
 @pytest.mark.parametrize(
     ("overrides", "key", "allowed"),
     [
-        (["imbalance.method=smote"], "imbalance.method", "one of none, ros, weighted"),
+        (["imbalance.method=smote"], "imbalance.method", "one of none, ros, rus, sqrt, weighted"),
         (["imbalance.rho=0.5"], "imbalance.rho", ">= 1"),
         (["imbalance.rho=ten"], "imbalance.rho", "a number"),
         (["imbalance.method=ros", "imbalance.inv_rho=0.2"], "imbalance.inv_rho", ">= 0.25"),
@@ -44,7 +56,18 @@ def test_valid_configs_pass(override):
         (["imbalance.weight=heavy"], "imbalance.weight", "> 0, or auto"),
         (["imbalance.n_max=0"], "imbalance.n_max", ">= 1"),
         (["imbalance.n_max=10", "imbalance.rho=100"], "imbalance.rho", "at most"),
-        (["imbalance.profile=linear"], "imbalance.profile", "one of step"),
+        (["imbalance.profile=zipf"], "imbalance.profile", "one of step, linear, exp"),
+        (["imbalance.mu=1.0"], "imbalance.mu", "A must keep a class"),
+        (["imbalance.mu=0"], "imbalance.mu", "> 0"),
+        (["imbalance.q=-1"], "imbalance.q", ">= 0"),
+        (["imbalance.beta=1"], "imbalance.beta", "<= 1"),
+        (["imbalance.gamma=-0.5"], "imbalance.gamma", ">= 0"),
+        (["imbalance.alpha=[1,2]"], "imbalance.alpha", "list of 10 numbers"),
+        (["imbalance.max_margin=0"], "imbalance.max_margin", "> 0"),
+        (["imbalance.drw_epoch=-1"], "imbalance.drw_epoch", ">= 0"),
+        (["imbalance.tau=auto"], "imbalance.tau", "auto: posthoc only"),
+        (["imbalance.tau=-1", "imbalance.method=posthoc"], "imbalance.tau", ">= 0"),
+        (["imbalance.finetune_epochs=0"], "imbalance.finetune_epochs", ">= 1"),
         (["optim.name=rmsprop"], "optim.name", "one of adam, sgd"),
         (["optim.lr=0"], "optim.lr", "> 0"),
         (["optim.momentum=1.5"], "optim.momentum", "<= 1"),

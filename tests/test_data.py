@@ -14,8 +14,11 @@ class FakeTrainer:
         self.training, self.current_epoch, self.global_rank = training, epoch, 0
 
 
+STEP = [30] * 5 + [300] * 5  # step imbalance, rho 10 on n_max 300, minority digits 0-4
+
+
 def build(**kwargs) -> ImbalancedMNIST:
-    datamodule = ImbalancedMNIST(minority=[0, 1, 2, 3, 4], n_max=300, rho=10, **kwargs)
+    datamodule = ImbalancedMNIST(class_counts=STEP, **kwargs)
     datamodule.setup("fit")
     return datamodule
 
@@ -31,13 +34,25 @@ def test_splits_have_the_asked_counts():
     assert datamodule.splits["train"][0].dtype == torch.uint8
 
 
-def test_ros_repeats_minority_images_only():
-    datamodule = build(method="ros", inv_rho=0.5)
+def test_over_sampling_repeats_the_class_own_images_only():
+    datamodule = build(train_counts=[150] * 5 + [300] * 5)
     images, labels = datamodule.splits["train"]
     assert torch.bincount(labels).tolist() == [150] * 5 + [300] * 5
     distinct = {c: len(torch.unique(images[labels == c].flatten(1), dim=0)) for c in (0, 9)}
-    assert distinct[0] <= 30  # 150 draws of the same 30 images
+    assert distinct[0] == 30  # all 30 kept images, drawn again up to 150
     assert distinct[9] == 300
+    # The set before re-sampling stays available for two-phase fine-tuning.
+    assert torch.bincount(datamodule.splits["imbalanced"][1]).tolist() == STEP
+
+
+def test_under_sampling_keeps_distinct_images():
+    datamodule = build(train_counts=[30] * 10)
+    images, labels = datamodule.splits["train"]
+    assert torch.bincount(labels).tolist() == [30] * 10
+    assert len(torch.unique(images[labels == 9].flatten(1), dim=0)) == 30
+    datamodule.train_on("imbalanced")
+    served = torch.cat([batch_labels for _, batch_labels in datamodule.train_dataloader()])
+    assert torch.bincount(served).tolist() == STEP
 
 
 def test_validation_is_held_out_of_training():
@@ -57,7 +72,7 @@ def test_seed_changes_the_draw():
 
 def test_too_many_images_per_class_is_a_config_error():
     with pytest.raises(ConfigError, match="imbalance.n_max=6000"):
-        ImbalancedMNIST(minority=[0], n_max=6000, rho=10).setup("fit")
+        ImbalancedMNIST(class_counts=[600] + [6000] * 9).setup("fit")
 
 
 def test_batches_are_normalised_and_rotated_only_in_training():
@@ -82,7 +97,7 @@ def test_rotation_angles_depend_on_seed_and_epoch_only():
     batch = next(iter(build(rotation=25, batch_size=32).train_dataloader()))
 
     def rotated(seed, epoch, calls_before=0):
-        datamodule = ImbalancedMNIST(minority=[0], rotation=25, seed=seed)
+        datamodule = ImbalancedMNIST(class_counts=STEP, rotation=25, seed=seed)
         datamodule.trainer = FakeTrainer(training=True, epoch=epoch)
         for _ in range(calls_before):  # earlier batches of the same epoch move the generator
             datamodule.on_after_batch_transfer(batch, 0)

@@ -67,6 +67,66 @@ def test_checkpoint_reloads_without_arguments(tmp_path):
     run(cfg, tmp_path)
     module = ImbalanceClassifier.load_from_checkpoint(tmp_path / "checkpoints" / "last.ckpt")
     assert module.hparams.model == "rnn"
-    assert module.class_weights.tolist() == [5.0] * 5 + [1.0] * 5
+    assert module.loss_fn.weight.tolist() == [5.0] * 5 + [1.0] * 5
     logits = module(torch.zeros(2, 1, 28, 28))
     assert logits.shape == (2, 10)
+
+
+METHOD_RUNS = [
+    ["imbalance.method=rus", "imbalance.inv_rho=1.0"],
+    ["imbalance.method=sqrt"],
+    ["imbalance.method=weighted", "imbalance.weight=auto"],
+    ["imbalance.method=class_balanced", "imbalance.beta=0.99"],
+    ["imbalance.method=focal", "imbalance.gamma=2", "imbalance.alpha=[2,2,2,2,2,1,1,1,1,1]"],
+    ["imbalance.method=ldam", "imbalance.drw_epoch=1", "trainer.max_epochs=2"],
+    ["imbalance.method=logit_adjusted", "imbalance.tau=1.5"],
+    ["imbalance.method=balanced_softmax"],
+    ["imbalance.profile=linear", "imbalance.rho=10", "imbalance.method=ros"],
+    ["imbalance.profile=exp", "imbalance.rho=10", "model=cnn"],
+    ["imbalance.mu=0.3", "data.rotation=25"],
+]
+
+
+@pytest.mark.parametrize("overrides", METHOD_RUNS, ids=lambda o: " ".join(o))
+def test_every_method_and_profile_trains(tmp_path, overrides):
+    cfg = compose_config(["model=rnn", "trainer.limit_train_batches=3", *overrides])
+    metrics = run(cfg, tmp_path)
+    assert (tmp_path / "metrics.json").is_file()
+    assert 0 <= metrics["test/acc"] <= 1 and 0 <= metrics["test/roc_auc"] <= 1
+    assert len(metrics["minority"]) >= 1
+    assert sum(metrics["data/class_counts"]) > 0
+
+
+def test_rus_trains_on_balanced_distinct_images(tmp_path):
+    cfg = compose_config(["model=rnn", "imbalance.method=rus", "imbalance.inv_rho=1.0"])
+    metrics = run(cfg, tmp_path)
+    assert metrics["train/class_counts"] == [50] * 10
+
+
+def test_posthoc_tunes_tau_on_validation(tmp_path):
+    cfg = compose_config(["model=rnn", "imbalance.method=posthoc", "imbalance.tau=auto"])
+    metrics = run(cfg, tmp_path)
+    assert metrics["posthoc/tau"] in [0.25 * k for k in range(9)]
+    fixed = run(
+        compose_config(["model=rnn", "imbalance.method=posthoc", "imbalance.tau=0"]),
+        tmp_path / "tau0",
+    )
+    plain = run(compose_config(["model=rnn"]), tmp_path / "plain")
+    assert fixed["posthoc/tau"] == 0.0
+    # tau 0 leaves the logits alone: the same training, the same test predictions.
+    assert fixed["test/acc"] == plain["test/acc"]
+
+
+def test_two_phase_fine_tunes_only_the_last_layer_on_the_imbalanced_set(tmp_path):
+    cfg = compose_config(
+        [
+            "model=cnn",
+            "imbalance.method=two_phase",
+            "imbalance.finetune_epochs=2",
+            "checkpoint=false",
+        ]
+    )
+    metrics = run(cfg, tmp_path)
+    assert metrics["train/class_counts"] == [200] * 10  # phase one: ROS to balance
+    phases = [row.get("phase", 1) for row in metrics["history"]]
+    assert phases == [1, 2, 2]

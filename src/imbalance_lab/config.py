@@ -5,6 +5,7 @@ This is the only module besides train.run() that reads a DictConfig."""
 
 from __future__ import annotations
 
+import math
 import numbers
 from pathlib import Path
 
@@ -13,14 +14,28 @@ from omegaconf import DictConfig, OmegaConf
 from imbalance_lab.errors import ConfigError
 from imbalance_lab.models import MODELS
 
-METHODS = ("none", "ros", "weighted")
-PROFILES = ("step",)
+METHODS = (
+    "none",
+    "ros",
+    "rus",
+    "sqrt",
+    "weighted",
+    "class_balanced",
+    "focal",
+    "ldam",
+    "logit_adjusted",
+    "balanced_softmax",
+    "posthoc",
+    "two_phase",
+)
+PROFILES = ("step", "linear", "exp")
 OPTIMIZERS = ("adam", "sgd")
 LOGGERS = ("csv", "wandb", "none")
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    """Returns whether value is a finite real number (nan and inf pass no bound check)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_int(value: object) -> bool:
@@ -62,7 +77,7 @@ def check_config(cfg: DictConfig) -> None:
             raise ConfigError(f"{node}.{sorted(missing)[0]}", "???", "a value is required")
 
     _choice("model.name", cfg.model.name, tuple(MODELS))
-    _number("seed", cfg.seed, 0, integer=True)
+    _number("seed", cfg.seed, 0, 2**32 - 1, integer=True)  # numpy's and Lightning's range
     for key in ("checkpoint", "resume"):
         if not isinstance(cfg[key], bool):
             raise ConfigError(key, cfg[key], "true or false")
@@ -97,12 +112,34 @@ def check_config(cfg: DictConfig) -> None:
         raise ConfigError(
             "imbalance.rho",
             rho,
-            f"at most imbalance.n_max={imb.n_max}, so that each minority class keeps an image",
+            f"below 2 * imbalance.n_max = {2 * imb.n_max}, so that each minority class keeps "
+            "round(n_max / rho) >= 1 image",
         )
     # Checked for every method, so that a sweep over inv_rho without ROS is not silently void.
-    _number("imbalance.inv_rho", imb.inv_rho, round(1 / rho, 12), 1)
+    # 1/rho itself must pass though floats round it either way: allow a relative 1e-9 below.
+    _number("imbalance.inv_rho", imb.inv_rho, (1 / rho) * (1 - 1e-9), 1)
     if imb.weight != "auto" and not (_is_number(imb.weight) and imb.weight > 0):
         raise ConfigError("imbalance.weight", imb.weight, "a number > 0, or auto")
+    if imb.mu is not None:
+        _number("imbalance.mu", imb.mu, 0, 1, low_open=True)
+        if imb.mu == 1:
+            raise ConfigError("imbalance.mu", imb.mu, "a fraction < 1: A must keep a class")
+    _number("imbalance.q", imb.q, 0)
+    _number("imbalance.beta", imb.beta, 0, 0.999999999)
+    _number("imbalance.gamma", imb.gamma, 0)
+    alpha = OmegaConf.to_object(imb.alpha) if OmegaConf.is_list(imb.alpha) else imb.alpha
+    if alpha is not None and not (
+        isinstance(alpha, list) and len(alpha) == 10 and all(_is_number(a) and a > 0 for a in alpha)
+    ):
+        raise ConfigError("imbalance.alpha", alpha, "null or a list of 10 numbers > 0")
+    _number("imbalance.max_margin", imb.max_margin, 0, low_open=True)
+    _number("imbalance.scale", imb.scale, 0, low_open=True)
+    if imb.drw_epoch is not None:
+        _number("imbalance.drw_epoch", imb.drw_epoch, 0, integer=True)
+    tau_is_auto = imb.tau == "auto" and imb.method == "posthoc"
+    if not tau_is_auto and not (_is_number(imb.tau) and imb.tau >= 0):
+        raise ConfigError("imbalance.tau", imb.tau, "a number >= 0 (auto: posthoc only)")
+    _number("imbalance.finetune_epochs", imb.finetune_epochs, 1, integer=True)
 
     optim = cfg.optim
     _choice("optim.name", optim.name, OPTIMIZERS)

@@ -1,12 +1,12 @@
 """The LightningDataModule: MNIST held as tensors on the training device, made imbalanced,
-optionally over-sampled, rotated per batch on the device."""
+optionally re-sampled, rotated per batch on the device."""
 
 from __future__ import annotations
 
 import pytorch_lightning as pl
 import torch
 
-from imbalance_lab import imbalance
+from imbalance_lab import imbalance, sampling
 from imbalance_lab.augment import rotate_batch
 from imbalance_lab.batches import EpochOrder, TensorBatches
 from imbalance_lab.errors import ConfigError
@@ -17,32 +17,29 @@ PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081
 
 
 class ImbalancedMNIST(pl.LightningDataModule):
-    """Step-imbalanced MNIST: a balanced validation split held out first (val_per_class per
-    class, seeded), then n_max images per majority class and round(n_max / rho) per minority
-    class. method 'ros' over-samples minority classes to round(n_max * inv_rho); 'none' and
-    'weighted' train on the imbalanced set as is. The test split is the official one."""
+    """Imbalanced MNIST: a balanced validation split held out first (val_per_class per class,
+    seeded), then class_counts[c] images of class c drawn from the rest, then re-sampled to
+    train_counts[c] per epoch (more: the class's own images again, with replacement; fewer: a
+    draw without replacement). The test split is the official one."""
 
     def __init__(
         self,
-        minority: list[int],
-        n_max: int = 5000,
-        rho: float = 10.0,
-        method: str = "none",
-        inv_rho: float = 1.0,
+        class_counts: list[int],
+        train_counts: list[int] | None = None,
         root: str | None = None,
         val_per_class: int = 400,
         rotation: float = 0.0,
         batch_size: int = 128,
         seed: int = 0,
-        num_classes: int = 10,
     ):
         super().__init__()
-        self.minority, self.n_max, self.rho = list(minority), n_max, rho
-        self.method, self.inv_rho = method, inv_rho
+        self.class_counts = list(class_counts)
+        self.train_counts = list(train_counts or class_counts)
         self.root, self.val_per_class = root, val_per_class
         self.rotation, self.batch_size, self.seed = rotation, batch_size, seed
-        self.num_classes = num_classes
+        self.num_classes = len(class_counts)
         self.train_class_counts: list[int] = []
+        self.train_split = "train"
         self._rotation_generator: torch.Generator | None = None
         self._rotation_epoch = -1
 
@@ -58,20 +55,17 @@ class ImbalancedMNIST(pl.LightningDataModule):
         generator = torch.Generator().manual_seed(self.seed)
         rest, val_index = imbalance.split_per_class(labels, self.val_per_class, generator)
 
-        counts = imbalance.step_class_counts(self.minority, self.n_max, self.rho, self.num_classes)
         available = imbalance.class_counts(labels[rest], self.num_classes)
-        for c, (wanted, have) in enumerate(zip(counts, available, strict=True)):
+        for c, (wanted, have) in enumerate(zip(self.class_counts, available, strict=True)):
             if wanted > have:
                 raise ConfigError(
                     "imbalance.n_max",
-                    self.n_max,
+                    max(self.class_counts),
                     f"class {c} has {have} training images after the validation split; "
                     f"n_max must be at most {min(available)}",
                 )
-        train_index = imbalance.draw_per_class(labels, rest, counts, generator)
-        if self.method == "ros":
-            targets = imbalance.ros_class_counts(counts, self.minority, self.n_max, self.inv_rho)
-            train_index = imbalance.oversample(labels, train_index, targets, generator)
+        kept = imbalance.draw_per_class(labels, rest, self.class_counts, generator)
+        train_index = sampling.resample(labels, kept, self.train_counts, generator)
         self.train_class_counts = imbalance.class_counts(labels[train_index], self.num_classes)
 
         test_images, test_labels = (
@@ -81,9 +75,15 @@ class ImbalancedMNIST(pl.LightningDataModule):
         # uint8 on the device: 60,000 images are 47 MB; floats are made per batch.
         self.splits = {
             "train": (images[train_index].to(device), labels[train_index].long().to(device)),
+            # The set before re-sampling: two-phase training fine-tunes on it.
+            "imbalanced": (images[kept].to(device), labels[kept].long().to(device)),
             "val": (images[val_index].to(device), labels[val_index].long().to(device)),
             "test": (test_images.to(device), test_labels.long().to(device)),
         }
+
+    def train_on(self, split: str) -> None:
+        """Makes train_dataloader() serve `split` ('train': re-sampled, or 'imbalanced')."""
+        self.train_split = split
 
     def _batches(self, split: str, shuffle: bool) -> TensorBatches:
         images, labels = self.splits[split]
@@ -101,13 +101,17 @@ class ImbalancedMNIST(pl.LightningDataModule):
         return TensorBatches(images, labels, self.batch_size // world, order)
 
     def train_dataloader(self) -> TensorBatches:
-        return self._batches("train", shuffle=True)
+        return self._batches(self.train_split, shuffle=True)
 
     def val_dataloader(self) -> TensorBatches:
         return self._batches("val", shuffle=False)
 
     def test_dataloader(self) -> TensorBatches:
         return self._batches("test", shuffle=False)
+
+    def predict_dataloader(self) -> TensorBatches:
+        # Post-hoc logit adjustment tunes its tau on the validation split.
+        return self._batches("val", shuffle=False)
 
     def on_after_batch_transfer(self, batch, dataloader_idx: int):
         """Returns (images (B, 1, 28, 28) float, normalised; labels (B,)); training batches are

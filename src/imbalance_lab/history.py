@@ -10,10 +10,13 @@ class EpochHistory(pl.Callback):
 
     def __init__(self):
         self.rows: list[dict[str, float]] = []
+        self.phase = 1  # two-phase training marks its second phase's rows
 
     def on_train_epoch_end(self, trainer: pl.Trainer, module: pl.LightningModule) -> None:
         # One host sync per epoch; validation of this epoch has already run.
         row = {"epoch": trainer.current_epoch + 1}
+        if self.phase > 1:
+            row["phase"] = self.phase
         for name, value in trainer.callback_metrics.items():
             if name.startswith(("train/", "val/")):
                 row[name] = round(float(value), 6)

@@ -23,6 +23,11 @@ class CNN(nn.Module):
             nn.Flatten(), nn.Linear(32 * 14 * 14, 256), nn.ReLU(), nn.Linear(256, num_classes)
         )
 
+    @property
+    def last_layer(self) -> nn.Module:
+        """Returns the output layer (what two-phase training fine-tunes)."""
+        return self.classifier[-1]
+
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Returns logits (B, num_classes)."""
         return self.classifier(self.features(images))
@@ -35,6 +40,11 @@ class LSTMClassifier(nn.Module):
         super().__init__()
         self.lstm = nn.LSTM(28, hidden_size, num_layers=num_layers, batch_first=True)
         self.head = nn.Linear(hidden_size, num_classes)
+
+    @property
+    def last_layer(self) -> nn.Module:
+        """Returns the output layer (what two-phase training fine-tunes)."""
+        return self.head
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Returns logits (B, num_classes)."""

@@ -1,12 +1,12 @@
-"""The LightningModule: one of the study's models, an optionally class-weighted loss, the
-optimizer, and the metrics logged per epoch for validation and test."""
+"""The LightningModule: one of the study's models, the imbalance-aware loss, the optimizer,
+and the metrics logged per epoch for validation and test."""
 
 from __future__ import annotations
 
 import pytorch_lightning as pl
 import torch
-import torch.nn.functional as F
 
+from imbalance_lab.losses import build_loss
 from imbalance_lab.metrics import GroupErrorRates
 from imbalance_lab.models import build_model
 from imbalance_lab.scores import build_scores, flatten_scores
@@ -15,15 +15,24 @@ EVAL_STAGES = ("val", "test")
 
 
 class ImbalanceClassifier(pl.LightningModule):
-    """Trains `model` ('cnn' | 'rnn') with cross-entropy, weighted per class when
-    class_weights (C,) is given. Takes only plain values, all saved as hyperparameters, so
-    load_from_checkpoint needs no arguments."""
+    """Trains `model` ('cnn' | 'rnn') with the loss `loss` (see losses.build_loss), given the
+    per-class training counts its prior-aware losses need. Takes only plain values, all saved
+    as hyperparameters, so load_from_checkpoint needs no arguments."""
 
     def __init__(
         self,
         model: str = "cnn",
         minority: list[int] | tuple[int, ...] = (0, 1, 2, 3, 4),
+        loss: str = "cross_entropy",
+        class_counts: list[int] | None = None,
         class_weights: list[float] | None = None,
+        gamma: float = 2.0,
+        alpha: list[float] | None = None,
+        beta: float = 0.9999,
+        max_margin: float = 0.5,
+        scale: float = 1.0,
+        drw_epoch: int | None = None,
+        tau: float = 1.0,
         optimizer: str = "adam",
         lr: float = 1e-3,
         momentum: float = 0.9,
@@ -33,8 +42,22 @@ class ImbalanceClassifier(pl.LightningModule):
         super().__init__()
         self.save_hyperparameters()
         self.model = build_model(model, num_classes)
-        weights = None if class_weights is None else torch.tensor(class_weights, dtype=torch.float)
-        self.register_buffer("class_weights", weights)
+        # build_loss refuses settings its method would ignore: pass each only to its owner.
+        self.loss_fn = build_loss(
+            loss,
+            list(class_counts or [1] * num_classes),
+            class_weights=class_weights if loss == "cross_entropy" else None,
+            gamma=gamma,
+            alpha=alpha if loss == "focal" else None,
+            beta=beta,
+            max_margin=max_margin,
+            scale=scale,
+            drw_epoch=drw_epoch if loss == "ldam" else None,
+            tau=tau,
+        )
+        # Added to the logits before evaluation: -tau log prior for post-hoc logit adjustment.
+        self.register_buffer("eval_logit_shift", torch.zeros(num_classes))
+        self.lr_factor = 1.0  # two-phase training fine-tunes at a tenth of the rate
         # Batches only update metric states (no host sync per step); each epoch computes once.
         self.eval_metrics = torch.nn.ModuleDict(
             {stage: build_scores(num_classes) for stage in EVAL_STAGES}
@@ -49,7 +72,7 @@ class ImbalanceClassifier(pl.LightningModule):
 
     def training_step(self, batch, batch_index: int) -> torch.Tensor:
         images, labels = batch
-        loss = F.cross_entropy(self(images), labels, weight=self.class_weights)
+        loss = self.loss_fn(self(images), labels, epoch=self.current_epoch)
         # Accumulated on the device, averaged over ranks once at the epoch's end.
         self.log(
             "train/loss", loss, on_step=False, on_epoch=True, batch_size=len(labels), sync_dist=True
@@ -62,6 +85,11 @@ class ImbalanceClassifier(pl.LightningModule):
     def test_step(self, batch, batch_index: int) -> None:
         self._update_metrics("test", batch)
 
+    def predict_step(self, batch, batch_index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Returns (raw logits (B, C), labels (B,)): what post-hoc tuning needs."""
+        images, labels = batch
+        return self(images).float(), labels
+
     def on_validation_epoch_end(self) -> None:
         self._log_metrics("val")
 
@@ -70,15 +98,28 @@ class ImbalanceClassifier(pl.LightningModule):
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
         hp = self.hparams
+        trainable = [p for p in self.parameters() if p.requires_grad]
+        lr = hp.lr * self.lr_factor
         if hp.optimizer == "sgd":
             return torch.optim.SGD(
-                self.parameters(), lr=hp.lr, momentum=hp.momentum, weight_decay=hp.weight_decay
+                trainable, lr=lr, momentum=hp.momentum, weight_decay=hp.weight_decay
             )
-        return torch.optim.Adam(self.parameters(), lr=hp.lr, weight_decay=hp.weight_decay)
+        return torch.optim.Adam(trainable, lr=lr, weight_decay=hp.weight_decay)
+
+    def fine_tune_last_layer(self, lr_factor: float) -> None:
+        """Freezes everything but the model's last layer, trained from now on with cross-entropy
+        at lr * lr_factor (phase two of two-phase training, Buda et al. 2018)."""
+        for parameter in self.model.parameters():
+            parameter.requires_grad_(False)
+        for parameter in self.model.last_layer.parameters():
+            parameter.requires_grad_(True)
+        self.loss_fn = build_loss("cross_entropy", [1] * self.hparams.num_classes)
+        self.lr_factor = lr_factor
 
     def _update_metrics(self, stage: str, batch) -> None:
         images, labels = batch
-        probabilities = self(images).float().softmax(dim=1)  # (B, C); fp32 under bf16 too
+        logits = self(images).float() + self.eval_logit_shift  # fp32 under bf16 too
+        probabilities = logits.softmax(dim=1)  # (B, C)
         self.eval_metrics[stage].update(probabilities, labels)
         self.group_rates[stage].update(probabilities, labels)
 

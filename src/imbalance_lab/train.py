@@ -16,6 +16,7 @@ from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import ModelCheckpoint
 
 from imbalance_lab import imbalance
+from imbalance_lab.after_training import adjust_logits_posthoc, fine_tune_on_imbalanced
 from imbalance_lab.config import check_config
 from imbalance_lab.data import ImbalancedMNIST
 from imbalance_lab.files import AtomicCheckpointIO, write_json_atomic
@@ -24,8 +25,15 @@ from imbalance_lab.loggers import build_logger, finish_wandb
 from imbalance_lab.metrics import per_class_normalised_rates
 from imbalance_lab.models import count_parameters
 from imbalance_lab.module import ImbalanceClassifier
+from imbalance_lab.recipe import plan_data
 
 NUM_CLASSES = 10
+# Methods trained with plain cross-entropy (they re-sample, or act after training); the loss
+# methods carry their own name, and weighted is cross-entropy with class weights.
+LOSS_OF_METHOD = {
+    method: "cross_entropy"
+    for method in ("none", "ros", "rus", "sqrt", "two_phase", "posthoc", "weighted")
+}
 METRICS_FILE = "metrics.json"
 LAST_CHECKPOINT = Path("checkpoints") / "last.ckpt"
 
@@ -75,24 +83,41 @@ def run(
     pl.seed_everything(cfg.seed, verbose=False)
 
     imb, data = cfg.imbalance, cfg.data
-    minority = sorted(OmegaConf.to_object(imb.minority))
-    imbalanced_counts = imbalance.step_class_counts(minority, imb.n_max, imb.rho, NUM_CLASSES)
-    datamodule = ImbalancedMNIST(
-        minority=minority,
+    plan = plan_data(
+        profile=imb.profile,
+        minority=list(OmegaConf.to_object(imb.minority)),
+        mu=None if imb.mu is None else float(imb.mu),
         n_max=imb.n_max,
         rho=float(imb.rho),
         method=imb.method,
         inv_rho=float(imb.inv_rho),
+        q=float(imb.q),
+        seed=cfg.seed,
+        num_classes=NUM_CLASSES,
+    )
+    datamodule = ImbalancedMNIST(
+        class_counts=plan.counts,
+        train_counts=plan.train_counts,
         root=data.root,
         val_per_class=data.val_per_class,
         rotation=float(data.rotation),
         batch_size=data.batch_size,
         seed=cfg.seed,
     )
+    alpha = imb.alpha if imb.alpha is None else [float(a) for a in imb.alpha]
     module = ImbalanceClassifier(
         model=cfg.model.name,
-        minority=minority,
-        class_weights=class_weights_for(imb.method, imb.weight, minority, imbalanced_counts),
+        minority=plan.minority,
+        loss=LOSS_OF_METHOD.get(imb.method, imb.method),
+        class_counts=plan.train_counts,
+        class_weights=class_weights_for(imb.method, imb.weight, plan.minority, plan.counts),
+        gamma=float(imb.gamma),
+        alpha=alpha,
+        beta=float(imb.beta),
+        max_margin=float(imb.max_margin),
+        scale=float(imb.scale),
+        drw_epoch=imb.drw_epoch,
+        tau=float(imb.tau) if imb.tau != "auto" else 1.0,
         optimizer=cfg.optim.name,
         lr=float(cfg.optim.lr),
         momentum=float(cfg.optim.momentum),
@@ -123,8 +148,9 @@ def run(
                 save_on_train_epoch_end=True,
             )
         )
+    trainer_kwargs = OmegaConf.to_container(cfg.trainer, resolve=True)
     trainer = pl.Trainer(
-        **OmegaConf.to_container(cfg.trainer, resolve=True),
+        **trainer_kwargs,
         logger=logger,
         callbacks=callbacks,
         default_root_dir=str(output_dir),
@@ -138,7 +164,15 @@ def run(
     try:
         started = time.perf_counter()
         trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from)
+        if imb.method == "two_phase":
+            fine_tune_on_imbalanced(
+                trainer_kwargs, module, datamodule, history, epochs=imb.finetune_epochs
+            )
         fit_seconds = time.perf_counter() - started
+        tau_used = None
+        if imb.method == "posthoc":
+            tau = None if imb.tau == "auto" else float(imb.tau)
+            tau_used = adjust_logits_posthoc(trainer, module, datamodule, plan.counts, tau)
         test_metrics = trainer.test(module, datamodule=datamodule, verbose=False)[0]
     finally:
         finish_wandb(logger)
@@ -149,17 +183,20 @@ def run(
         **{k: round(float(v), 6) for k, v in test_metrics.items()},
         **{
             f"test/{k}": round(v, 6)
-            for k, v in per_class_normalised_rates(test_rates, minority, NUM_CLASSES).items()
+            for k, v in per_class_normalised_rates(test_rates, plan.minority, NUM_CLASSES).items()
         },
         **val_metrics,
+        "data/class_counts": plan.counts,
         "train/class_counts": datamodule.train_class_counts,
         "train/size": sum(datamodule.train_class_counts),
         "model/params": count_parameters(module.model),
         "model/bytes": sum(p.numel() * p.element_size() for p in module.model.parameters()),
         "time/fit_s": round(fit_seconds, 3),
         "history": history.rows,
-        "minority": minority,
+        "minority": plan.minority,
     }
+    if tau_used is not None:
+        metrics["posthoc/tau"] = tau_used
     if trainer.is_global_zero:  # under DDP every rank gets here with the same synced metrics
         write_json_atomic(output_dir / METRICS_FILE, metrics)
     return metrics
