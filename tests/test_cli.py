@@ -82,4 +82,5 @@ def test_wandb_without_credentials_runs_offline_and_says_so(tmp_path):
     offline_runs = list((run_dir / "wandb").glob("offline-run-*"))
     assert len(offline_runs) == 1
     assert list(offline_runs[0].glob("*.wandb"))  # the run's records, ready for `wandb sync`
+    assert list(offline_runs[0].glob("files/media/images/test/confusion_matrix*.png"))
     assert (run_dir / "metrics.json").is_file()

@@ -31,6 +31,11 @@ def test_run_trains_each_model_and_writes_metrics(tmp_path, model, params):
 
     assert json.loads((tmp_path / "metrics.json").read_text()) == metrics
     assert all(key in metrics for key in REQUIRED)
+    # trainer=fast tests 8 batches of 128 images; the matrix counts each once.
+    confusion = torch.tensor(metrics["test/confusion_matrix"])
+    assert confusion.shape == (10, 10) and confusion.sum() == 1024
+    assert confusion.trace() / 1024 == pytest.approx(metrics["test/acc"], abs=1e-6)
+    assert (tmp_path / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert metrics["model/params"] == params
     # Step imbalance, rho 4 on n_max 200: minority digits 0-4 keep 50 images each.
     assert metrics["train/class_counts"] == [50] * 5 + [200] * 5

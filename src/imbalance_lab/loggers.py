@@ -94,3 +94,9 @@ def finish_wandb(logger: Logger | bool) -> None:
         import wandb
 
         wandb.finish()
+
+
+def log_image(logger: Logger | bool, key: str, path: Path) -> None:
+    """Logs the PNG at path as an image where the logger shows images (W&B); else nothing."""
+    if type(logger).__name__ == "WandbLogger":
+        logger.log_image(key=key, images=[str(path)])

@@ -96,5 +96,8 @@ class GroupErrorRates(Metric):
         self.confmat += confusion_counts(preds, target, self.num_classes)
 
     def compute(self) -> dict[str, torch.Tensor]:
-        """Returns {'p_I_to_I', 'p_I_to_A', 'p_A_to_I', 'p_A_to_A'} as 0-d tensors."""
+        """Returns {'p_I_to_I', 'p_I_to_A', 'p_A_to_I', 'p_A_to_A'} as 0-d tensors, and keeps
+        the confusion matrix summed over ranks (torchmetrics syncs only inside compute) as
+        `last_confusion` for the run's figure."""
+        self.last_confusion = self.confmat.clone()
         return group_error_rates(self.confmat, self.minority)

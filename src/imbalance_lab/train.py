@@ -18,10 +18,11 @@ from pytorch_lightning.callbacks import ModelCheckpoint
 from imbalance_lab import imbalance
 from imbalance_lab.after_training import adjust_logits_posthoc, fine_tune_on_imbalanced
 from imbalance_lab.config import check_config
+from imbalance_lab.confusion_figure import plot_confusion_matrix
 from imbalance_lab.data import ImbalancedMNIST
 from imbalance_lab.files import AtomicCheckpointIO, write_json_atomic
 from imbalance_lab.history import EpochHistory
-from imbalance_lab.loggers import build_logger, finish_wandb
+from imbalance_lab.loggers import build_logger, finish_wandb, log_image
 from imbalance_lab.metrics import per_class_normalised_rates
 from imbalance_lab.models import count_parameters
 from imbalance_lab.module import ImbalanceClassifier
@@ -36,6 +37,7 @@ LOSS_OF_METHOD = {
 }
 METRICS_FILE = "metrics.json"
 LAST_CHECKPOINT = Path("checkpoints") / "last.ckpt"
+CONFUSION_FIGURE = "confusion_matrix.png"
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,20 @@ def class_weights_for(
     if weight == "auto":
         return imbalance.inverse_frequency_weights(counts)
     return imbalance.minority_weights(len(counts), minority, float(weight))
+
+
+def collect_metrics(test_metrics: dict, history: list[dict], minority: list[int]) -> dict:
+    """Returns the test metrics, their group-size-corrected p-rates, the last epoch's
+    validation metrics and the per-epoch history, rounded to 6 digits."""
+    rates = {k.removeprefix("test/"): v for k, v in test_metrics.items()}
+    corrected = per_class_normalised_rates(rates, minority, NUM_CLASSES)
+    return {
+        **{k: round(float(v), 6) for k, v in test_metrics.items()},
+        **{f"test/{k}": round(v, 6) for k, v in corrected.items()},
+        **{k: v for k, v in history[-1].items() if k.startswith("val/")},
+        "history": history,
+        "minority": minority,
+    }
 
 
 def run(
@@ -174,29 +190,28 @@ def run(
             tau = None if imb.tau == "auto" else float(imb.tau)
             tau_used = adjust_logits_posthoc(trainer, module, datamodule, plan.counts, tau)
         test_metrics = trainer.test(module, datamodule=datamodule, verbose=False)[0]
+        metrics = {
+            **collect_metrics(test_metrics, history.rows, plan.minority),
+            "data/class_counts": plan.counts,
+            "train/class_counts": datamodule.train_class_counts,
+            "train/size": sum(datamodule.train_class_counts),
+            "model/params": count_parameters(module.model),
+            "model/bytes": sum(p.numel() * p.element_size() for p in module.model.parameters()),
+            "time/fit_s": round(fit_seconds, 3),
+            # (C, C), rows true digit, summed over ranks
+            "test/confusion_matrix": module.group_rates["test"].last_confusion.tolist(),
+        }
+        if tau_used is not None:
+            metrics["posthoc/tau"] = tau_used
+        if trainer.is_global_zero:  # under DDP every rank gets here with the same metrics
+            figure = output_dir / CONFUSION_FIGURE
+            title = (
+                f"{cfg.model.name}, {imb.method}, rho {imb.rho}: test acc {metrics['test/acc']:.4f}"
+            )
+            plot_confusion_matrix(metrics["test/confusion_matrix"], plan.minority, figure, title)
+            log_image(logger, "test/confusion_matrix", figure)
     finally:
         finish_wandb(logger)
-
-    val_metrics = {k: v for k, v in history.rows[-1].items() if k.startswith("val/")}
-    test_rates = {k.removeprefix("test/"): v for k, v in test_metrics.items()}
-    metrics = {
-        **{k: round(float(v), 6) for k, v in test_metrics.items()},
-        **{
-            f"test/{k}": round(v, 6)
-            for k, v in per_class_normalised_rates(test_rates, plan.minority, NUM_CLASSES).items()
-        },
-        **val_metrics,
-        "data/class_counts": plan.counts,
-        "train/class_counts": datamodule.train_class_counts,
-        "train/size": sum(datamodule.train_class_counts),
-        "model/params": count_parameters(module.model),
-        "model/bytes": sum(p.numel() * p.element_size() for p in module.model.parameters()),
-        "time/fit_s": round(fit_seconds, 3),
-        "history": history.rows,
-        "minority": plan.minority,
-    }
-    if tau_used is not None:
-        metrics["posthoc/tau"] = tau_used
-    if trainer.is_global_zero:  # under DDP every rank gets here with the same synced metrics
-        write_json_atomic(output_dir / METRICS_FILE, metrics)
+    if trainer.is_global_zero:
+        write_json_atomic(output_dir / METRICS_FILE, metrics)  # last: it marks a finished run
     return metrics
