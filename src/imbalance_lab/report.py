@@ -15,6 +15,7 @@ from pathlib import Path
 
 from imbalance_lab import figures
 from imbalance_lab.conclusions import conclusions_markdown, judge
+from imbalance_lab.ranking import ranking_figure, ranking_markdown
 from imbalance_lab.sweep_results import (
     CORRECTED_METRICS,
     RATE_METRICS,
@@ -270,7 +271,11 @@ def report(sweeps: list[Path], out: Path, use_wandb: bool = False) -> list[Path]
     ):
         (out / name).write_text(text)
         written.append(out / name)
+    (out / "ranking.md").write_text(ranking_markdown(points))
+    written.append(out / "ranking.md")
     drawn = draw_figures(points, out)
+    if ranking_figure(points, out / "methods_ranking.png"):
+        drawn.append(out / "methods_ranking.png")
     if use_wandb:
         log_to_wandb(out, sweeps[0].resolve().name, tables, drawn)
     return written + drawn

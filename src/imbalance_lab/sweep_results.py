@@ -47,7 +47,8 @@ NOT_SETTING_GROUPS = ("logger.",)
 RATES = ("p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A")
 RATE_METRICS = tuple(f"test/{rate}" for rate in RATES)
 CORRECTED_METRICS = tuple(f"{name}_per_class" for name in RATE_METRICS)
-SUMMARY_METRICS = ("test/acc", "test/bal_acc", *RATE_METRICS, *CORRECTED_METRICS)
+SCORES = ("test/macro_f1", "test/roc_auc", "test/gmean", "test/ece")
+SUMMARY_METRICS = ("test/acc", "test/bal_acc", *SCORES, *RATE_METRICS, *CORRECTED_METRICS)
 
 
 class ReportError(ValueError):

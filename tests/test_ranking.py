@@ -1,0 +1,40 @@
+"""Methods ranked per shared setting, by balanced accuracy and by ROC AUC."""
+
+from imbalance_lab.ranking import method_groups, ranking_figure, ranking_markdown
+from imbalance_lab.sweep_results import Run, grid_points
+
+
+def run(model, method, bal_acc, roc_auc, seed):
+    config = {"model": model, "method": method, "rho": 10, "seed": seed}
+    return Run(config=config, metrics={"test/bal_acc": bal_acc, "test/roc_auc": roc_auc})
+
+
+RUNS = [
+    run("cnn", "none", 0.80, 0.99, 0),
+    run("cnn", "none", 0.82, 0.97, 1),
+    run("cnn", "ros", 0.90, 0.95, 0),
+    run("cnn", "ros", 0.92, 0.96, 1),
+    run("cnn", "focal", 0.85, 0.999, 0),
+    run("cnn", "focal", 0.85, 0.998, 1),
+    run("rnn", "none", 0.70, 0.90, 0),  # the LSTM has one method only: nothing to rank
+]
+
+
+def test_methods_are_ranked_within_each_shared_setting(tmp_path):
+    points = grid_points(RUNS)
+    groups = method_groups(points)
+    assert len(groups) == 1  # the CNN's three methods; the LSTM's lone method is left out
+    text = ranking_markdown(points)
+    by_bal, by_auc = text.split("By ROC AUC:")
+    assert by_bal.index("| 1 | ros | 0.9100 ± 0.0141 | 2 |") < by_bal.index("| 2 | focal")
+    assert by_bal.index("| 2 | focal") < by_bal.index("| 3 | none | 0.8100 ± 0.0141 | 2 |")
+    assert "| 1 | focal | 0.9985 ± 0.0007 | 2 |" in by_auc
+    assert by_auc.index("| 2 | none") < by_auc.index("| 3 | ros")
+    figure = ranking_figure(points, tmp_path / "ranking.png")
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_no_ranking_without_two_methods(tmp_path):
+    points = grid_points(RUNS[-1:])
+    assert "No setting holds runs of two or more methods" in ranking_markdown(points)
+    assert ranking_figure(points, tmp_path / "ranking.png") is None
