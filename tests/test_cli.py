@@ -1,12 +1,9 @@
 """The command line, run as a user runs it: a real subprocess of train.py."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from cli import train
+
 TINY = [
     "trainer=fast",
     "imbalance.n_max=200",
@@ -14,24 +11,6 @@ TINY = [
     "data.val_per_class=20",
     "trainer.limit_train_batches=4",
 ]
-
-
-def train(args, env=None, unset=(), timeout=300):
-    """Returns the finished `python train.py args` process, run from the repository root.
-
-    W&B is disabled unless env says otherwise; `unset` names variables to remove."""
-    environment = {**os.environ, "WANDB_MODE": "disabled", **(env or {})}
-    for name in unset:
-        environment.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "train.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-        env=environment,
-    )
 
 
 def test_multirun_two_jobs_each_in_its_own_folder(tmp_path):

@@ -7,16 +7,13 @@ give the same numbers, up to float rounding.
 
 import json
 import math
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from cli import train
+
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 COMMON = [
     "logger=none",
     "imbalance.n_max=200",
@@ -35,19 +32,6 @@ COMPARED = [
     *(f"test/{rate}" for rate in RATES),
     *(f"test/{rate}_per_class" for rate in RATES),
 ]
-
-
-def train(args, timeout=600):
-    """Returns the finished `python train.py args` process, run from the repository root."""
-    return subprocess.run(
-        [sys.executable, "train.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-        env={**os.environ, "WANDB_MODE": "disabled"},
-    )
 
 
 @pytest.fixture(scope="module")

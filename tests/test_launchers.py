@@ -4,17 +4,15 @@ the SLURM launcher's config (composed only: nothing is ever submitted)."""
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+from cli import ROOT, train
 from compose import CONF_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
 TINY = [
     "trainer=fast",
     "logger=none",
@@ -24,19 +22,6 @@ TINY = [
     "data.val_per_class=20",
 ]
 PARAMS = {"cnn": 1_618_026, "rnn": 133_810}
-
-
-def train(args, timeout=600):
-    """Returns the finished `python train.py args` process, run from the repository root."""
-    return subprocess.run(
-        [sys.executable, "train.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-        env={**os.environ, "WANDB_MODE": "disabled"},
-    )
 
 
 def load_cli():

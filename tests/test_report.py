@@ -3,11 +3,7 @@ on hand-made records."""
 
 import csv
 import json
-import os
 import statistics
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -26,7 +22,8 @@ from imbalance_lab.conclusions import (
 )
 from imbalance_lab.sweep_results import SUMMARY_METRICS, Run, grid_points, read_run
 
-ROOT = Path(__file__).resolve().parents[1]
+from cli import python
+
 # Two models x two ROS levels x two seeds, each job a few batches of a few hundred images.
 SWEEP = [
     "trainer=fast",
@@ -53,23 +50,6 @@ CLAIMS = [
     "Depth: with SGD the LSTM needs lr ≥ 0.01 to reach 95%; the CNN needs 1 epoch at 0.01",
 ]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def python(args, env=None, unset=(), timeout=300):
-    """Returns the finished `python args` process, run from the repository root, never waiting
-    on a prompt (stdin closed); W&B disabled unless env says otherwise."""
-    environment = {**os.environ, "WANDB_MODE": "disabled", **(env or {})}
-    for name in unset:
-        environment.pop(name, None)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-        env=environment,
-    )
 
 
 def job_point(job):

@@ -1,20 +1,17 @@
 """Never lose a run: finished jobs are skipped, killed jobs continue, failed jobs are isolated."""
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from imbalance_lab.train import run
 
+from cli import ROOT, environment, train, train_command
 from compose import compose_config
 
-ROOT = Path(__file__).resolve().parents[1]
 TINY = [
     "trainer=fast",
     "logger=none",
@@ -22,22 +19,6 @@ TINY = [
     "imbalance.rho=4",
     "data.val_per_class=20",
 ]
-
-
-def train_command(args):
-    return [sys.executable, "train.py", *args]
-
-
-def train(args, timeout=300):
-    return subprocess.run(
-        train_command(args),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=timeout,
-        env={**os.environ, "WANDB_MODE": "disabled"},
-    )
 
 
 def without_timing(metrics: dict) -> dict:
@@ -92,7 +73,7 @@ def test_killed_run_continues_from_its_checkpoint_to_the_same_metrics(tmp_path):
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "WANDB_MODE": "disabled"},
+        env=environment(),
     )
     checkpoint = killed / "checkpoints" / "last.ckpt"
     deadline = time.monotonic() + 240

@@ -1,0 +1,40 @@
+"""Runs the project's command lines as a user would: real subprocesses from the repository root."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def environment(env: dict | None = None, unset=()) -> dict:
+    """Returns os.environ with W&B disabled unless env says otherwise, env added, unset removed."""
+    merged = {**os.environ, "WANDB_MODE": "disabled", **(env or {})}
+    for name in unset:
+        merged.pop(name, None)
+    return merged
+
+
+def python(args, env=None, unset=(), timeout=300) -> subprocess.CompletedProcess:
+    """Returns the finished `python args` process: output captured, stdin closed so that nothing
+    can wait on a prompt."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        env=environment(env, unset),
+    )
+
+
+def train_command(args) -> list[str]:
+    """Returns the argv of `python train.py args`."""
+    return [sys.executable, "train.py", *args]
+
+
+def train(args, env=None, unset=(), timeout=600) -> subprocess.CompletedProcess:
+    """Returns the finished `python train.py args` process."""
+    return python(["train.py", *args], env=env, unset=unset, timeout=timeout)
