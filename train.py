@@ -13,8 +13,11 @@ from hydra.types import RunMode
 from lightning_fabric.utilities.rank_zero import rank_zero_only
 from omegaconf import DictConfig
 
+from imbalance_lab import dirnames
 from imbalance_lab.errors import ConfigError, DataError
 from imbalance_lab.train import finished_metrics, run
+
+dirnames.register()  # conf/train.yaml names sweep jobs with ${short_dirname:...}
 
 ERROR_FILE = "error.txt"
 
