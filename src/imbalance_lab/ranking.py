@@ -86,7 +86,7 @@ def ranking_figure(points: list[Point], path: Path) -> Path | None:
             ax.set_xlabel(f"test {name}")
             ax.set_title(_label(context, shown), fontsize=9)
     fig.suptitle("Methods ranked (sorted by balanced accuracy; error bars: ± 1 std over seeds)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.98))  # leave the top for the suptitle
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
