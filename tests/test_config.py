@@ -55,7 +55,7 @@ def test_tau_auto_is_allowed_for_posthoc():
         (["imbalance.weight=-1"], "imbalance.weight", "> 0, or auto"),
         (["imbalance.weight=heavy"], "imbalance.weight", "> 0, or auto"),
         (["imbalance.n_max=0"], "imbalance.n_max", ">= 1"),
-        (["imbalance.n_max=10", "imbalance.rho=100"], "imbalance.rho", "at most"),
+        (["imbalance.n_max=10", "imbalance.rho=100"], "imbalance.rho", "below 2 * imbalance.n_max"),
         (["imbalance.profile=zipf"], "imbalance.profile", "one of step, linear, exp"),
         (["imbalance.mu=1.0"], "imbalance.mu", "A must keep a class"),
         (["imbalance.mu=0"], "imbalance.mu", "> 0"),
