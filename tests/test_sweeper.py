@@ -57,3 +57,28 @@ def test_the_study_is_the_union_of_its_experiments():
     }
     # 6 + 18 + 30 + 30 + 60 + 18 jobs, less the 6 of baseline that imbalance_effect repeats.
     assert len(jobs_of(grids)) == 156
+
+
+def test_the_methods_and_buda_experiments_hold_their_grids():
+    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
+        methods = compose("train", ["experiment=methods"], return_hydra_config=True)
+        buda = compose("train", ["experiment=buda"], return_hydra_config=True)
+    methods_jobs = jobs_of(OmegaConf.to_container(methods.hydra.sweeper.grids))
+    buda_jobs = jobs_of(OmegaConf.to_container(buda.hydra.sweeper.grids))
+    assert len(methods_jobs) == 12 * 2 * 2 * 3  # methods x rho x models x seeds
+    assert len(buda_jobs) == 5 * 3 * 3 * 3  # methods x rho x mu x seeds
+    methods_named = {o.split("=")[1] for job in methods_jobs for o in job if "method=" in o}
+    assert methods_named == {
+        "none",
+        "ros",
+        "rus",
+        "sqrt",
+        "weighted",
+        "class_balanced",
+        "focal",
+        "ldam",
+        "logit_adjusted",
+        "balanced_softmax",
+        "posthoc",
+        "two_phase",
+    }

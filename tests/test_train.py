@@ -37,6 +37,14 @@ def test_run_trains_each_model_and_writes_metrics(tmp_path, model, params):
     assert confusion.trace() / 1024 == pytest.approx(metrics["test/acc"], abs=1e-6)
     assert (tmp_path / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert metrics["model/params"] == params
+    # Corrected rates: 5 + 5 classes, so p_I->A lands in 5 classes and p_I->I in 4.
+    for stage in ("test", "val"):
+        assert metrics[f"{stage}/p_I_to_A_per_class"] == pytest.approx(
+            metrics[f"{stage}/p_I_to_A"] / 5, abs=1e-6
+        )
+        assert metrics[f"{stage}/p_I_to_I_per_class"] == pytest.approx(
+            metrics[f"{stage}/p_I_to_I"] / 4, abs=1e-6
+        )
     # Step imbalance, rho 4 on n_max 200: minority digits 0-4 keep 50 images each.
     assert metrics["train/class_counts"] == [50] * 5 + [200] * 5
     # Real learning: the training loss falls over three epochs, one history row per epoch.

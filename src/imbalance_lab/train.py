@@ -65,17 +65,15 @@ def class_weights_for(
 
 
 def collect_metrics(test_metrics: dict, history: list[dict], minority: list[int]) -> dict:
-    """Returns the test metrics, their group-size-corrected p-rates, the last epoch's
-    validation metrics and the per-epoch history, rounded to 6 digits."""
-    rates = {k.removeprefix("test/"): v for k, v in test_metrics.items()}
-    corrected = per_class_normalised_rates(rates, minority, NUM_CLASSES)
-    return {
-        **{k: round(float(v), 6) for k, v in test_metrics.items()},
-        **{f"test/{k}": round(v, 6) for k, v in corrected.items()},
-        **{k: v for k, v in history[-1].items() if k.startswith("val/")},
-        "history": history,
-        "minority": minority,
-    }
+    """Returns the test metrics and the last epoch's validation metrics, each with their
+    group-size-corrected p-rates, and the per-epoch history, rounded to 6 digits."""
+    metrics = {k: round(float(v), 6) for k, v in test_metrics.items()}
+    metrics.update({k: v for k, v in history[-1].items() if k.startswith("val/")})
+    for stage in ("test", "val"):
+        rates = {k.removeprefix(f"{stage}/"): v for k, v in metrics.items() if k.startswith(stage)}
+        corrected = per_class_normalised_rates(rates, minority, NUM_CLASSES)
+        metrics.update({f"{stage}/{k}": round(v, 6) for k, v in corrected.items()})
+    return {**metrics, "history": history, "minority": minority}
 
 
 def run(
