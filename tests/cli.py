@@ -6,6 +6,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# A train.py run on a slice of real MNIST that takes seconds: 5 x 200 majority and 5 x 50
+# minority images, one short epoch (trainer=fast), no logger, no checkpoint.
+TINY = [
+    "trainer=fast",
+    "logger=none",
+    "checkpoint=false",
+    "imbalance.n_max=200",
+    "imbalance.rho=4",
+    "data.val_per_class=20",
+]
 
 
 def environment(env: dict | None = None, unset=()) -> dict:

@@ -2,15 +2,7 @@
 
 import json
 
-from cli import train
-
-TINY = [
-    "trainer=fast",
-    "imbalance.n_max=200",
-    "imbalance.rho=4",
-    "data.val_per_class=20",
-    "trainer.limit_train_batches=4",
-]
+from cli import TINY, train
 
 
 def test_multirun_two_jobs_each_in_its_own_folder(tmp_path):

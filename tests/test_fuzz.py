@@ -24,9 +24,9 @@ from omegaconf import OmegaConf
 from imbalance_lab.errors import ConfigError
 from imbalance_lab.train import run
 
+from cli import ROOT, TINY
 from compose import compose_config
 
-ROOT = Path(__file__).resolve().parents[1]
 MNIST = ROOT / "src" / "imbalance_lab" / "mnist"
 # One training step, one validation batch, one test batch: a valid config runs in about a second.
 ONE_STEP = [
@@ -332,14 +332,6 @@ def test_unknown_group_options_are_hydras_error():
 
 # --- the command line: invalid configs and corrupt data files ------------------------------------
 
-CLI_TINY = [
-    "trainer=fast",
-    "logger=none",
-    "checkpoint=false",
-    "imbalance.n_max=200",
-    "imbalance.rho=4",
-    "data.val_per_class=20",
-]
 CLI_CONFIGS = {  # name: (overrides, the key the error line must name)
     "empty_minority": (["imbalance.minority=[]"], "imbalance.minority"),
     "seed_beyond_32_bits": ([f"seed={MAX_SEED + 1}"], "seed"),
@@ -405,7 +397,7 @@ def cli_started(request, tmp_path_factory):
             run_dir, stderr = root / name, root / f"{name}.stderr"
             with stderr.open("w") as stream:
                 process = subprocess.Popen(
-                    [sys.executable, "train.py", *CLI_TINY, *overrides, f"hydra.run.dir={run_dir}"],
+                    [sys.executable, "train.py", *TINY, *overrides, f"hydra.run.dir={run_dir}"],
                     cwd=ROOT,
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,

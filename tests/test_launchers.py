@@ -10,17 +10,9 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from cli import ROOT, train
+from cli import ROOT, TINY, train
 from compose import CONF_DIR
 
-TINY = [
-    "trainer=fast",
-    "logger=none",
-    "checkpoint=false",
-    "imbalance.n_max=200",
-    "imbalance.rho=4",
-    "data.val_per_class=20",
-]
 PARAMS = {"cnn": 1_618_026, "rnn": 133_810}
 
 

@@ -9,16 +9,8 @@ import pytest
 
 from imbalance_lab.train import run
 
-from cli import ROOT, environment, train, train_command
+from cli import ROOT, TINY, environment, train, train_command
 from compose import compose_config
-
-TINY = [
-    "trainer=fast",
-    "logger=none",
-    "imbalance.n_max=200",
-    "imbalance.rho=4",
-    "data.val_per_class=20",
-]
 
 
 def without_timing(metrics: dict) -> dict:
@@ -66,6 +58,7 @@ def test_killed_run_continues_from_its_checkpoint_to_the_same_metrics(tmp_path):
         "data.rotation=25",
         "trainer.max_epochs=3",
         "trainer.limit_train_batches=null",
+        "checkpoint=true",  # what the resume continues from
     ]
     killed = tmp_path / "killed"
     process = subprocess.Popen(

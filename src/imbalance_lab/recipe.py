@@ -7,9 +7,6 @@ from dataclasses import dataclass
 
 from imbalance_lab import imbalance, profiles, sampling
 
-# Methods that change which images are trained on (the rest change the loss or the logits).
-SAMPLING_METHODS = ("ros", "rus", "sqrt", "two_phase")
-
 
 @dataclass(frozen=True)
 class DataPlan:
