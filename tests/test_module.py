@@ -4,8 +4,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from imbalance_lab.config import METHODS
+from imbalance_lab.losses import METHODS as LOSSES
 from imbalance_lab.module import ImbalanceClassifier
-from imbalance_lab.train import class_weights_for
+from imbalance_lab.train import LOSS_OF_METHOD, class_weights_for
 
 
 def test_class_weights_for_each_method():
@@ -57,3 +59,9 @@ def test_epoch_metrics_are_logged_under_stage_names():
     assert logged["val/macro_f1"] > 0 and "val/roc_auc" in logged and "val/ece" in logged
     # States are reset after each epoch.
     assert module.group_rates["val"].confmat.sum() == 0
+
+
+def test_every_configurable_method_has_a_loss():
+    # A method is trained either with cross-entropy (re-sampling, post-hoc) or with its own loss.
+    for method in METHODS:
+        assert LOSS_OF_METHOD.get(method, method) in LOSSES, method
