@@ -30,6 +30,7 @@ from compose import compose_config
         "data.rotation=25",
         "logger=csv",
         "logger=wandb",
+        "step_mode=eager",
     ],
 )
 def test_valid_configs_pass(override):
@@ -77,6 +78,9 @@ def test_tau_auto_is_allowed_for_posthoc():
         (["data.root=/no/such/folder"], "data.root", "existing folder"),
         (["seed=-1"], "seed", ">= 0"),
         (["trainer.max_epochs=0"], "trainer.max_epochs", ">= 1"),
+        (["step_mode=fast"], "step_mode", "one of auto, eager, cuda_graph"),
+        # trainer=fast trains on the CPU: there is nothing to capture a CUDA graph on.
+        (["step_mode=cuda_graph"], "step_mode", "cuda_graph needs a CUDA device"),
     ],
 )
 def test_bad_values_name_key_value_and_allowed(overrides, key, allowed):

@@ -9,10 +9,12 @@ import math
 import numbers
 from pathlib import Path
 
+import torch
 from omegaconf import DictConfig, OmegaConf
 
 from imbalance_lab.errors import ConfigError
 from imbalance_lab.models import MODELS
+from imbalance_lab.module import STEP_MODES
 
 METHODS = (
     "none",
@@ -149,3 +151,25 @@ def check_config(cfg: DictConfig) -> None:
 
     _choice("logger.name", cfg.logger.name, LOGGERS)
     _number("trainer.max_epochs", cfg.trainer.max_epochs, 1, integer=True)
+    _choice("step_mode", cfg.step_mode, STEP_MODES)
+    if cfg.step_mode == "cuda_graph" and not _one_cuda_process(cfg.trainer):
+        raise ConfigError(
+            "step_mode",
+            "cuda_graph",
+            "auto or eager here: cuda_graph needs a CUDA device, trainer.devices 1 and no "
+            "16-mixed precision",
+        )
+
+
+def _one_cuda_process(trainer: DictConfig) -> bool:
+    """Returns whether the Trainer settings train in one process on one CUDA device without
+    fp16 loss scaling, which is what a captured training step needs."""
+    devices = trainer.get("devices", "auto")
+    one_device = devices == 1 or (OmegaConf.is_list(devices) and len(devices) == 1)
+    return (
+        torch.cuda.is_available()
+        and trainer.get("accelerator", "auto") in ("auto", "gpu", "cuda")
+        and one_device
+        and trainer.get("num_nodes", 1) == 1
+        and str(trainer.get("precision", "32-true")) not in ("16-mixed", "16")
+    )

@@ -134,9 +134,7 @@ class ImbalanceLoss(nn.Module):
         if logits.ndim != 2 or logits.shape[1] != self.num_classes:
             raise ValueError(f"expected logits (B, {self.num_classes}), got {tuple(logits.shape)}")
         z = logits.float()  # (B, C): fp32 even under bf16 autocast
-        weight = self._fp32("weight")
-        if self.late_epoch is not None and epoch >= self.late_epoch:
-            weight = self._fp32("late_weight")
+        weight = self._fp32("late_weight" if self.phase(epoch) else "weight")
         if self.method == "focal":
             return focal_loss(z, labels, self.gamma, self._fp32("alpha"))
         if self.method == "ldam":
@@ -144,6 +142,11 @@ class ImbalanceLoss(nn.Module):
         if self.logit_offset is not None:  # logit_adjusted, balanced_softmax
             z = z + self._fp32("logit_offset")  # (B, C) + (C,)
         return F.cross_entropy(z, labels, weight=weight)
+
+    def phase(self, epoch: int) -> int:
+        """Returns 1 from LDAM-DRW's re-weighting epoch on, else 0: the only way the loss
+        changes with the epoch (a captured training step is re-captured when it changes)."""
+        return int(self.late_epoch is not None and epoch >= self.late_epoch)
 
     def _fp32(self, name: str) -> torch.Tensor | None:
         """Returns buffer `name` as fp32 (no copy when it already is): a 'bf16-true' or

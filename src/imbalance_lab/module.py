@@ -6,18 +6,24 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 
+from imbalance_lab.captured_step import CapturedStep
 from imbalance_lab.losses import build_loss
 from imbalance_lab.metrics import GroupErrorRates
 from imbalance_lab.models import build_model
 from imbalance_lab.scores import build_scores, flatten_scores
 
 EVAL_STAGES = ("val", "test")
+STEP_MODES = ("auto", "eager", "cuda_graph")
 
 
 class ImbalanceClassifier(pl.LightningModule):
     """Trains `model` ('cnn' | 'rnn') with the loss `loss` (see losses.build_loss), given the
     per-class training counts its prior-aware losses need. Takes only plain values, all saved
-    as hyperparameters, so load_from_checkpoint needs no arguments."""
+    as hyperparameters, so load_from_checkpoint needs no arguments.
+
+    step_mode: 'cuda_graph' replays each full training batch's whole step as a CUDA graph
+    (one CUDA device, no fp16 loss scaling); 'eager' runs the same step uncaptured; 'auto'
+    captures where cuda_graph can. Optimisation is manual: the step is captured.CapturedStep."""
 
     def __init__(
         self,
@@ -38,9 +44,14 @@ class ImbalanceClassifier(pl.LightningModule):
         momentum: float = 0.9,
         weight_decay: float = 0.0,
         num_classes: int = 10,
+        step_mode: str = "auto",
     ):
         super().__init__()
+        if step_mode not in STEP_MODES:
+            raise ValueError(f"step_mode must be one of {', '.join(STEP_MODES)}, got {step_mode!r}")
         self.save_hyperparameters()
+        self.automatic_optimization = False  # CapturedStep runs backward and the optimizer
+        self.captured_step: CapturedStep | None = None  # built at each fit's start
         self.model = build_model(model, num_classes)
         # build_loss refuses settings its method would ignore: pass each only to its owner.
         self.loss_fn = build_loss(
@@ -70,14 +81,55 @@ class ImbalanceClassifier(pl.LightningModule):
         """Returns logits (B, C) for images (B, 1, 28, 28)."""
         return self.model(images)
 
-    def training_step(self, batch, batch_index: int) -> torch.Tensor:
-        images, labels = batch
-        loss = self.loss_fn(self(images), labels, epoch=self.current_epoch)
-        # Accumulated on the device, averaged over ranks once at the epoch's end.
-        self.log(
-            "train/loss", loss, on_step=False, on_epoch=True, batch_size=len(labels), sync_dist=True
+    def captures(self) -> bool:
+        """Returns whether training replays CUDA graphs: step_mode allows it and the trainer
+        runs one CUDA process without fp16 loss scaling (whose step syncs with the host)."""
+        if self.hparams.step_mode == "eager":
+            return False
+        capturable = (
+            self.device.type == "cuda"
+            and self.trainer.world_size == 1
+            and self.trainer.precision != "16-mixed"
         )
-        return loss
+        if self.hparams.step_mode == "cuda_graph" and not capturable:
+            raise ValueError(
+                "step_mode cuda_graph needs one CUDA device and no 16-mixed precision, got "
+                f"{self.device}, {self.trainer.world_size} processes, {self.trainer.precision}"
+            )
+        return capturable
+
+    def on_train_start(self) -> None:
+        lightning_optimizer = self.optimizers()
+        # One process, no loss scaling: the raw optimizer and backward, which a graph can
+        # record; the trainer's step counter is advanced around each step, replays included.
+        # Otherwise the trainer's own (DDP's gradient sync, fp16's scaler).
+        plain = self.trainer.world_size == 1 and self.trainer.precision != "16-mixed"
+        self.captured_step = CapturedStep(
+            forward=self.model,
+            loss=lambda logits, labels: self.loss_fn(logits, labels, epoch=self.current_epoch),
+            optimizer=lightning_optimizer.optimizer if plain else lightning_optimizer,
+            capture=self.captures(),
+            backward=torch.Tensor.backward if plain else self.manual_backward,
+            # Looked up per call: the trainer re-binds them around every training_step.
+            on_step=(lambda: lightning_optimizer._on_before_step()) if plain else lambda: None,
+            after_step=(lambda: lightning_optimizer._on_after_step()) if plain else lambda: None,
+        )
+
+    def training_step(self, batch, batch_index: int) -> None:
+        images, labels = batch
+        self.captured_step(images, labels, graph_key=self.loss_fn.phase(self.current_epoch))
+        if batch_index + 1 >= self.trainer.num_training_batches:
+            # Once per epoch, on the device: a per-step log costs ~0.5-1 ms of Python on the
+            # CPU. Logged in the last step, so callbacks' on_train_epoch_end already see it;
+            # averaged over ranks (each trains the same number of images).
+            self.log(
+                "train/loss",
+                self.captured_step.epoch_loss(),
+                on_step=False,
+                on_epoch=True,
+                batch_size=1,
+                sync_dist=True,
+            )
 
     def validation_step(self, batch, batch_index: int) -> None:
         self._update_metrics("val", batch)
@@ -104,7 +156,11 @@ class ImbalanceClassifier(pl.LightningModule):
             return torch.optim.SGD(
                 trainable, lr=lr, momentum=hp.momentum, weight_decay=hp.weight_decay
             )
-        return torch.optim.Adam(trainable, lr=lr, weight_decay=hp.weight_decay)
+        # capturable: Adam's step count lives on the device, so a replayed step advances it.
+        capturable = self._trainer is not None and self.captures()
+        return torch.optim.Adam(
+            trainable, lr=lr, weight_decay=hp.weight_decay, capturable=capturable
+        )
 
     def fine_tune_last_layer(self, lr_factor: float) -> None:
         """Freezes everything but the model's last layer, trained from now on with cross-entropy

@@ -136,6 +136,7 @@ def run(
         lr=float(cfg.optim.lr),
         momentum=float(cfg.optim.momentum),
         weight_decay=float(cfg.optim.weight_decay),
+        step_mode=cfg.step_mode,
     )
     logger_cfg = OmegaConf.to_container(cfg.logger, resolve=True)
     logger = build_logger(
