@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 import pytorch_lightning as pl
 
 
 class EpochHistory(pl.Callback):
-    """Collects, at each training epoch's end, the epoch's logged train/ and val/ scalars."""
+    """Collects, at each training epoch's end, the epoch's logged train/ and val/ scalars and
+    its wall time (time/epoch_s: training and validation, as the trainer runs them)."""
 
     def __init__(self):
         self.rows: list[dict[str, float]] = []
         self.phase = 1  # two-phase training marks its second phase's rows
+        self._epoch_started = 0.0
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, module: pl.LightningModule) -> None:
+        self._epoch_started = time.perf_counter()
 
     def on_train_epoch_end(self, trainer: pl.Trainer, module: pl.LightningModule) -> None:
         # One host sync per epoch; validation of this epoch has already run.
@@ -20,6 +27,7 @@ class EpochHistory(pl.Callback):
         for name, value in trainer.callback_metrics.items():
             if name.startswith(("train/", "val/")):
                 row[name] = round(float(value), 6)
+        row["time/epoch_s"] = round(time.perf_counter() - self._epoch_started, 4)
         self.rows.append(row)
 
     def state_dict(self) -> dict:
