@@ -13,7 +13,12 @@ With --repeats n the ways take turns n times (eager, cuda-graph, framework, eage
 a load from other processes that drifts over minutes hits each way alike. Per way the table
 gives the best repeat's s/epoch (load only ever adds time) and the median repeat's;
 ratio = time per training sample / eager's (1.00 is parity, > 1 slower), of the best repeats,
-and the median of the ratios within each repeat (paired), the figure the targets are read on.
+and the median of the ratios within each repeat (paired).
+
+On the CPU, whose speed here drifts by 20-40 % over minutes (other tenants of the host), the
+ways also time their training step inside each epoch. epoch / time-in-step is then measured
+within the same seconds, so the drift cancels; its framework/eager quotient is the framework's
+epoch over eager's for the same step, and the CPU target is read on it, worst repeat.
 """
 
 from __future__ import annotations
@@ -80,6 +85,14 @@ def paired_ratios(runs: dict[str, list[Timing]], way: str) -> list[float]:
     return [mine.seconds_per_sample / eager.seconds_per_sample for mine, eager in pairs]
 
 
+def overhead_ratios(runs: dict[str, list[Timing]]) -> list[float]:
+    """Returns, per repeat, the framework's (epoch / time in step) over eager's: the ratio of
+    their epochs if the step itself costs the same in both, which it does (the same ops,
+    tests/test_captured_step.py); each factor is measured within its own epochs."""
+    pairs = zip(runs["framework"], runs["eager"], strict=False)
+    return [mine.epoch_over_step / eager.epoch_over_step for mine, eager in pairs]
+
+
 def print_table(timings: dict[str, dict[str, list[Timing]]], device: torch.device) -> None:
     print(
         f"\n{'model':<7}{'way':<11}{'best s/epoch':>13}{'median s/epoch':>16}{'samples/s':>11}"
@@ -106,9 +119,22 @@ def print_table(timings: dict[str, dict[str, list[Timing]]], device: torch.devic
         if "framework" not in runs:
             continue
         if device.type == "cpu":
-            paired = statistics.median(paired_ratios(runs, "framework"))
-            verdict = "met" if paired <= CPU_TARGET else "NOT met"
-            print(f"target (CPU) {name}: framework/eager {paired:.3f} <= {CPU_TARGET}: {verdict}")
+            overhead = overhead_ratios(runs)
+            each = ", ".join(f"{r:.3f}" for r in overhead)
+            print(f"{name} framework/eager by epoch / time in step, per repeat: {each}")
+            # The premise of that figure, measured across minutes, so with the drift in it.
+            in_step = [
+                sum(mine.in_step) / mine.samples / (sum(eager.in_step) / eager.samples)
+                for mine, eager in zip(runs["framework"], runs["eager"], strict=False)
+            ]
+            each = ", ".join(f"{r:.3f}" for r in in_step)
+            print(f"{name} framework/eager time in step per sample, per repeat: {each}")
+            paired, by_step = statistics.median(paired_ratios(runs, "framework")), max(overhead)
+            print(
+                f"target (CPU) {name}: framework/eager <= {CPU_TARGET}: paired median "
+                f"{paired:.3f} {'met' if paired <= CPU_TARGET else 'NOT met'}; by time in step, "
+                f"worst repeat {by_step:.3f} {'met' if by_step <= CPU_TARGET else 'NOT met'}"
+            )
         elif "cuda-graph" in runs:
             framework = min(t.seconds_per_sample for t in runs["framework"])
             floor = min(t.seconds_per_sample for t in runs["cuda-graph"])

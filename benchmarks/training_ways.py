@@ -24,6 +24,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 from typing import NamedTuple
+from unittest.mock import patch
 
 import torch
 import torch.nn.functional as F
@@ -31,6 +32,7 @@ from hydra import compose, initialize_config_dir
 
 from imbalance_lab.augment import rotate_batch
 from imbalance_lab.batches import EpochOrder
+from imbalance_lab.captured_step import CapturedStep
 from imbalance_lab.data import PIXEL_MEAN, PIXEL_STD, ImbalancedMNIST
 from imbalance_lab.models import build_model
 from imbalance_lab.train import run
@@ -95,14 +97,23 @@ def training_set(train_size: int, seed: int, device: torch.device):
 
 
 class Timing(NamedTuple):
-    """Wall seconds of each timed epoch, and the images trained per epoch."""
+    """Wall seconds of each timed epoch, the images trained per epoch, and on the CPU the
+    seconds of each timed epoch spent inside the training step (forward, loss, backward,
+    optimizer step): what is left is the way's own overhead (batches, loop, validation)."""
 
     epochs: list[float]
     samples: int
+    in_step: list[float] | None = None
 
     @property
     def seconds_per_sample(self) -> float:
         return sum(self.epochs) / len(self.epochs) / self.samples
+
+    @property
+    def epoch_over_step(self) -> float | None:
+        """Returns epoch time / time in the step: both measured in the same epochs, so a
+        drift of the CPU's speed over minutes cancels out of it."""
+        return None if self.in_step is None else sum(self.epochs) / sum(self.in_step)
 
 
 def timed_epochs(epochs: int, device: torch.device, epoch: Callable[[int], None]) -> list[float]:
@@ -123,8 +134,10 @@ def eager_way(name, images, labels, args, device) -> Timing:
     optimizer = torch.optim.Adam(model.parameters(), lr=LR)
     order = EpochOrder(len(labels), shuffle=True, seed=args.seed)
     angles = torch.Generator(device=device)
+    in_step = []  # seconds per epoch
 
     def epoch(e: int) -> None:
+        spent = 0.0
         order.set_epoch(e)
         # The angles' generator reseeded per epoch, as ImbalancedMNIST._angles_generator does.
         angles.manual_seed((args.seed * 1_000_003 + e) * 64)
@@ -133,13 +146,17 @@ def eager_way(name, images, labels, args, device) -> Timing:
             batch = index[start : start + args.batch_size]
             # Outside autocast, as Lightning calls on_after_batch_transfer outside it.
             inputs = prepare(images[batch], args.rotation, angles)
+            started = time.perf_counter()
             with autocast(device, args.precision):
                 loss = F.cross_entropy(model(inputs), labels[batch])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+            spent += time.perf_counter() - started
+        in_step.append(spent)
 
-    return Timing(timed_epochs(args.epochs, device, epoch), len(labels))
+    epochs = timed_epochs(args.epochs, device, epoch)
+    return Timing(epochs, len(labels), in_step[1:] if device.type == "cpu" else None)
 
 
 def cuda_graph_way(name, images, labels, args, device) -> Timing:
@@ -213,12 +230,26 @@ def framework_run(name, args, device, *, epochs, seed, precision, full_test=Fals
 
 
 def framework_way(name, args, device) -> Timing:
-    """Returns the timing of one run() of 1 + epochs epochs, by its own per-epoch clock."""
-    metrics = framework_run(
-        name, args, device, epochs=1 + args.epochs, seed=args.seed, precision=args.precision
-    )
+    """Returns the timing of one run() of 1 + epochs epochs, by its own per-epoch clock; on the
+    CPU CapturedStep.__call__ is wrapped to stamp the time spent in each step (it still runs)."""
+    in_step = []  # seconds of each step
+    step = CapturedStep.__call__
+
+    def timed_step(self, *args, **kwargs) -> None:
+        started = time.perf_counter()
+        step(self, *args, **kwargs)
+        in_step.append(time.perf_counter() - started)
+
+    with patch.object(CapturedStep, "__call__", timed_step):
+        metrics = framework_run(
+            name, args, device, epochs=1 + args.epochs, seed=args.seed, precision=args.precision
+        )
     epochs = [row["time/epoch_s"] for row in metrics["history"][1:]]
-    return Timing(epochs, sum(metrics["train/class_counts"]))
+    steps = -(-sum(metrics["train/class_counts"]) // args.batch_size)  # per epoch
+    per_epoch = [sum(in_step[e * steps : (e + 1) * steps]) for e in range(1, 1 + args.epochs)]
+    return Timing(
+        epochs, sum(metrics["train/class_counts"]), per_epoch if device.type == "cpu" else None
+    )
 
 
 def measure(way: str, name: str, images, labels, args, device) -> Timing:

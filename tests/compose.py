@@ -22,3 +22,13 @@ def compose_config(overrides: list[str] = (), tiny: bool = True):
     """Returns the composed config of train.py for these overrides (TINY first when tiny)."""
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
         return compose(config_name="train", overrides=[*(TINY if tiny else []), *overrides])
+
+
+def without_timing(metrics: dict) -> dict:
+    """Returns metrics without the wall times (time/...), at the top and in each epoch's row."""
+    kept = {key: value for key, value in metrics.items() if not key.startswith("time/")}
+    kept["history"] = [
+        {key: value for key, value in row.items() if not key.startswith("time/")}
+        for row in metrics["history"]
+    ]
+    return kept

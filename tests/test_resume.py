@@ -10,17 +10,7 @@ import pytest
 from imbalance_lab.train import run
 
 from cli import ROOT, TINY, environment, train, train_command
-from compose import compose_config
-
-
-def without_timing(metrics: dict) -> dict:
-    """Returns metrics without the wall times (time/...), at the top and in each epoch's row."""
-    kept = {key: value for key, value in metrics.items() if not key.startswith("time/")}
-    kept["history"] = [
-        {key: value for key, value in row.items() if not key.startswith("time/")}
-        for row in metrics["history"]
-    ]
-    return kept
+from compose import compose_config, without_timing
 
 
 def test_finished_run_is_skipped_unless_resume_is_false(tmp_path):
