@@ -79,6 +79,7 @@ def test_tau_auto_is_allowed_for_posthoc():
         (["seed=-1"], "seed", ">= 0"),
         (["trainer.max_epochs=0"], "trainer.max_epochs", ">= 1"),
         (["step_mode=fast"], "step_mode", "one of auto, eager, cuda_graph"),
+        (["confusion_figure=sometimes"], "confusion_figure", "true or false"),
         # trainer=fast trains on the CPU: there is nothing to capture a CUDA graph on.
         (["step_mode=cuda_graph"], "step_mode", "cuda_graph needs a CUDA device"),
     ],

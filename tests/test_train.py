@@ -57,6 +57,12 @@ def test_run_trains_each_model_and_writes_metrics(tmp_path, model, params):
     assert min(wrong_i, wrong_a) <= 1 - metrics["test/acc"] + 1e-6 <= max(wrong_i, wrong_a)
 
 
+def test_confusion_figure_false_draws_nothing_and_keeps_the_matrix(tmp_path):
+    metrics = run(compose_config(["confusion_figure=false"]), tmp_path)
+    assert not (tmp_path / "confusion_matrix.png").exists()
+    assert torch.tensor(metrics["test/confusion_matrix"]).sum() == 1024
+
+
 def test_ros_trains_on_over_sampled_counts(tmp_path):
     cfg = compose_config(["imbalance.method=ros", "imbalance.inv_rho=0.6", "trainer.max_epochs=1"])
     metrics = run(cfg, tmp_path)

@@ -80,7 +80,7 @@ def check_config(cfg: DictConfig) -> None:
 
     _choice("model.name", cfg.model.name, tuple(MODELS))
     _number("seed", cfg.seed, 0, 2**32 - 1, integer=True)  # numpy's and Lightning's range
-    for key in ("checkpoint", "resume"):
+    for key in ("checkpoint", "resume", "confusion_figure"):
         if not isinstance(cfg[key], bool):
             raise ConfigError(key, cfg[key], "true or false")
     if cfg.threads is not None:

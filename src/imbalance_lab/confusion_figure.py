@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only: no display on a server, in CI or in a subprocess
-
-import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure  # no pyplot: no display, no global figure state
 
 
 def plot_confusion_matrix(confmat: list[list[int]], minority: list[int], path: Path, title: str):
@@ -18,7 +14,8 @@ def plot_confusion_matrix(confmat: list[list[int]], minority: list[int], path: P
     counts = np.asarray(confmat, dtype=float)
     rates = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     names = [f"{c}*" if c in minority else str(c) for c in range(len(counts))]
-    fig, ax = plt.subplots(figsize=(6.4, 5.6))
+    fig = Figure(figsize=(6.4, 5.6))
+    ax = fig.add_subplot()
     image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=1)
     for true in range(len(counts)):
         for predicted in range(len(counts)):
@@ -39,6 +36,6 @@ def plot_confusion_matrix(confmat: list[list[int]], minority: list[int], path: P
     ax.set_ylabel("true digit (* = minority set I)")
     ax.set_title(title)
     fig.colorbar(image, ax=ax, label="share of the true digit's test images")
-    fig.tight_layout()
+    # Fixed margins: tight_layout would draw the figure twice (0.2 vs 0.3 s a call).
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.93)
     fig.savefig(path, dpi=120)
-    plt.close(fig)

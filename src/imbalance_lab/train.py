@@ -18,7 +18,6 @@ from pytorch_lightning.callbacks import ModelCheckpoint
 from imbalance_lab import imbalance
 from imbalance_lab.after_training import adjust_logits_posthoc, fine_tune_on_imbalanced
 from imbalance_lab.config import check_config
-from imbalance_lab.confusion_figure import plot_confusion_matrix
 from imbalance_lab.data import ImbalancedMNIST
 from imbalance_lab.files import AtomicCheckpointIO, write_json_atomic
 from imbalance_lab.history import EpochHistory
@@ -202,7 +201,11 @@ def run(
         }
         if tau_used is not None:
             metrics["posthoc/tau"] = tau_used
-        if trainer.is_global_zero:  # under DDP every rank gets here with the same metrics
+        # Under DDP every rank gets here with the same metrics: one draws.
+        if trainer.is_global_zero and cfg.confusion_figure:
+            # Imported here: matplotlib takes ~0.5 s to import, paid only by runs that draw.
+            from imbalance_lab.confusion_figure import plot_confusion_matrix
+
             figure = output_dir / CONFUSION_FIGURE
             title = (
                 f"{cfg.model.name}, {imb.method}, rho {imb.rho}: test acc {metrics['test/acc']:.4f}"
