@@ -12,7 +12,8 @@ matplotlib.use("Agg")  # files only
 
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 
-from imbalance_lab.sweep_results import Point, describe, group_by, varying_keys  # noqa: E402
+from imbalance_lab.point_labels import describe  # noqa: E402
+from imbalance_lab.sweep_results import Point, group_by, varying_keys  # noqa: E402
 
 RANKED_BY = {"test/bal_acc": "balanced accuracy", "test/roc_auc": "ROC AUC"}
 

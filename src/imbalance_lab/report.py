@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from imbalance_lab import figures
-from imbalance_lab.conclusions import conclusions_markdown, judge
+from imbalance_lab.conclusions_page import conclusions_markdown, judge
+from imbalance_lab.point_labels import curves, describe, rate_label
 from imbalance_lab.ranking import ranking_figure, ranking_markdown
 from imbalance_lab.sweep_results import (
     CORRECTED_METRICS,
@@ -24,11 +25,8 @@ from imbalance_lab.sweep_results import (
     Point,
     ReportError,
     Run,
-    curves,
-    describe,
     grid_points,
     group_by,
-    rate_label,
     read_sweeps,
     status_counts,
     usual_training,

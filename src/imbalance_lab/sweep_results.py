@@ -38,7 +38,7 @@ ALIASES = {
 SETTING_KEYS = tuple(ALIASES.values())
 # Config values that change how a run is executed or logged, not what it learns: never part of
 # a grid point (a sweep resumed with another logger still pools with the first attempt).
-NOT_SETTINGS = {"seed", "checkpoint", "resume", "threads"} | {
+NOT_SETTINGS = {"seed", "checkpoint", "resume", "threads", "step_mode", "confusion_figure"} | {
     f"trainer.{key}"
     for key in ("accelerator", "devices", "enable_progress_bar", "enable_model_summary")
     + ("log_every_n_steps", "num_sanity_val_steps")
@@ -266,54 +266,3 @@ def is_uncorrected(config: dict) -> bool:
     if method == "ros":
         return float(config.get("inv_rho", 1)) <= 1 / float(config.get("rho", 1)) + 1e-9
     return True
-
-
-def rate_label(metric: str) -> str:
-    """Returns 'p_I→A' for 'test/p_I_to_A' ('p_I→A per class' for the corrected rate)."""
-    name = metric.removeprefix("test/").removeprefix("p_")
-    core = name.removesuffix("_per_class").replace("_to_", "→")
-    return f"p_{core}" + (" per class" if name.endswith("_per_class") else "")
-
-
-PRETTY = dict(cnn="CNN", rnn="LSTM", none="no correction", ros="ROS", weighted="weighted loss")
-
-
-def describe(pairs: tuple | list) -> str:
-    """Returns a short human label of (key, value) pairs, e.g. 'LSTM, rotation ±25°'."""
-    words = []
-    for key, value in pairs:
-        number = is_number(value)
-        if key in ("model", "method"):
-            words.append(PRETTY.get(str(value), str(value)))
-        elif key in ("rotation", "rho") and number:
-            words.append(f"rotation ±{value:g}°" if key == "rotation" else f"ρ={value:g}")
-        else:
-            words.append(f"{'1/ρ' if key == 'inv_rho' else key}={value}")
-    return ", ".join(words) or "all runs"
-
-
-def labels(configs: list[dict]) -> list[str]:
-    """Returns a label per config naming the settings that differ between them (model always)."""
-    keys = varying_keys(configs)
-    keys = keys if "model" in keys else ["model", *keys]
-    return [describe([(k, c[k]) for k in keys if k in c]) for c in configs]
-
-
-Curve = tuple[list[float], list[float], list[float]]  # (xs, means, stds)
-
-
-def curves(points: list[Point], x: str, metrics: tuple[str, ...]) -> dict[str, dict[str, Curve]]:
-    """Returns {panel label: {metric: (xs, means, stds)}}: a panel per combination of the other
-    settings, only those with two or more numeric x values."""
-    groups = {
-        key: sorted(group, key=lambda p: p.config[x])
-        for key, group in group_by(points, (x,), lambda c: is_number(c.get(x))).items()
-        if len(group) > 1
-    }
-    return {
-        label: {
-            m: ([float(p.config[x]) for p in g], [p.mean(m) for p in g], [p.std(m) for p in g])
-            for m in metrics
-        }
-        for label, g in zip(labels([dict(k) for k in groups]), groups.values(), strict=True)
-    }
