@@ -16,7 +16,7 @@ import sys
 
 import torch
 
-from throughput import print_setting, quiet_lightning
+from throughput import print_machine, quiet_lightning
 from training_ways import MAX_TRAIN_SIZE, NUM_CLASSES, framework_run
 
 
@@ -66,7 +66,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if min(args.epochs, args.seeds, args.bf16_seeds) < 1:
         parser.error("--epochs, --seeds and --bf16-seeds must be >= 1")
     # What framework_run reads besides these: the throughput benchmark's defaults.
-    args.batch_size, args.rotation, args.precision, args.repeats = 128, 25.0, "bf16 vs fp32", 1
+    args.batch_size, args.rotation = 128, 25.0
     return args
 
 
@@ -76,7 +76,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device)
-    print_setting(args, device)
+    print_machine(args, device)
+    print(
+        f"train {args.train_size:,} images, batch 128, rotation 25 deg, {args.epochs} epochs; "
+        f"test on all 10,000 images; fp32 seeds 0..{args.seeds - 1}, bf16-mixed seeds "
+        f"0..{args.bf16_seeds - 1}",
+        flush=True,
+    )
     check_bf16(args, device)
 
 

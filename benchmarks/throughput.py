@@ -193,7 +193,8 @@ def quiet_lightning() -> None:
     warnings.filterwarnings("ignore", message=r".*isinstance\(treespec, LeafSpec\)")
 
 
-def print_setting(args, device: torch.device) -> None:
+def print_machine(args, device: torch.device) -> None:
+    """Prints the device, how loaded the CPU was, and the versions."""
     print(f"device: {args.device} ({device_name(device)})")
     if device.type == "cpu" and hasattr(os, "getloadavg"):
         # Timings on a CPU shared with other processes are noisy; this says how shared it was.
@@ -203,6 +204,10 @@ def print_setting(args, device: torch.device) -> None:
         f"python {platform.python_version()}, torch {torch.__version__}{cuda}, "
         f"pytorch_lightning {pl.__version__}"
     )
+
+
+def print_setting(args, device: torch.device) -> None:
+    print_machine(args, device)
     print(
         f"train {args.train_size:,} images ({args.train_size // NUM_CLASSES:,} per class), "
         f"batch {args.batch_size}, rotation {args.rotation:g} deg, precision {args.precision}, "
