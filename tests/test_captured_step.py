@@ -54,6 +54,28 @@ def test_uncaptured_step_equals_a_plain_loop_and_sums_the_loss():
     assert step.loss_sum.item() == 0 and step.samples == 0  # the next epoch starts a new sum
 
 
+def test_clipped_step_equals_a_plain_loop_that_clips():
+    model, twin = twin_models()
+    step = CapturedStep(
+        model,
+        F.cross_entropy,
+        torch.optim.SGD(model.parameters(), lr=0.5),
+        capture=False,
+        clip_grad_norm=0.05,
+    )
+    plain_optimizer = torch.optim.SGD(twin.parameters(), lr=0.5)
+    norms = []
+    for images, labels in batches([16, 16, 5]):
+        step(images, labels)
+        plain_optimizer.zero_grad()
+        F.cross_entropy(twin(images), labels).backward()
+        norms.append(torch.nn.utils.clip_grad_norm_(twin.parameters(), 0.05).item())
+        plain_optimizer.step()
+    assert max(norms) > 0.05  # the clip was active
+    for ours, theirs in zip(model.parameters(), twin.parameters(), strict=True):
+        assert torch.allclose(ours, theirs, atol=1e-7)
+
+
 def test_every_step_is_wrapped_by_the_step_hooks():
     model, _ = twin_models()
     calls = []

@@ -31,6 +31,7 @@ from compose import compose_config
         "logger=csv",
         "logger=wandb",
         "step_mode=eager",
+        "optim.clip_grad_norm=1.0",
     ],
 )
 def test_valid_configs_pass(override):
@@ -80,6 +81,14 @@ def test_tau_auto_is_allowed_for_posthoc():
         (["trainer.max_epochs=0"], "trainer.max_epochs", ">= 1"),
         (["step_mode=fast"], "step_mode", "one of auto, eager, cuda_graph"),
         (["confusion_figure=sometimes"], "confusion_figure", "true or false"),
+        (["optim.clip_grad_norm=0"], "optim.clip_grad_norm", "> 0"),
+        (["+trainer.gradient_clip_val=1"], "trainer.gradient_clip_val", "optim.clip_grad_norm"),
+        (["+trainer.accumulate_grad_batches=2"], "trainer.accumulate_grad_batches", "batch_size"),
+        (
+            ["optim.clip_grad_norm=1", "trainer.precision=16-mixed"],
+            "optim.clip_grad_norm",
+            "null under 16-mixed",
+        ),
         # trainer=fast trains on the CPU: there is nothing to capture a CUDA graph on.
         (["step_mode=cuda_graph"], "step_mode", "cuda_graph needs a CUDA device"),
     ],

@@ -32,7 +32,8 @@ class CapturedStep:
     and `optimizer`, one batch per call; `capture` replays full batches as a CUDA graph.
 
     on_step / after_step wrap every step, replayed ones too (the trainer's step counter).
-    backward defaults to Tensor.backward; DDP and fp16 need the trainer's (no capture then)."""
+    backward defaults to Tensor.backward; DDP and fp16 need the trainer's (no capture then).
+    clip_grad_norm: the gradients' total L2 norm is clipped to it before each optimizer step."""
 
     def __init__(
         self,
@@ -41,11 +42,12 @@ class CapturedStep:
         optimizer: torch.optim.Optimizer,
         capture: bool,
         backward: Callable[[torch.Tensor], None] = torch.Tensor.backward,
+        clip_grad_norm: float | None = None,
         on_step: Callable[[], None] = lambda: None,
         after_step: Callable[[], None] = lambda: None,
     ):
         self.forward, self.loss, self.optimizer = forward, loss, optimizer
-        self.backward = backward
+        self.backward, self.clip_grad_norm = backward, clip_grad_norm
         self.capture, self.on_step, self.after_step = capture, on_step, after_step
         self.loss_sum: torch.Tensor | None = None  # () fp32: summed per-sample loss this epoch
         self.samples = 0  # images trained on this epoch
@@ -88,6 +90,10 @@ class CapturedStep:
         is captured), so it zeroes nothing itself."""
         loss = self.loss(self.forward(images), labels)  # () fp32
         self.backward(loss)
+        if self.clip_grad_norm is not None:
+            # foreach, and no error check on a non-finite norm: nothing syncs with the host.
+            parameters = [p for group in self.optimizer.param_groups for p in group["params"]]
+            torch.nn.utils.clip_grad_norm_(parameters, self.clip_grad_norm, foreach=True)
         self.optimizer.step()
         self.loss_sum.add_(loss.detach() * len(labels))
 

@@ -148,9 +148,12 @@ def check_config(cfg: DictConfig) -> None:
     _number("optim.lr", optim.lr, 0, low_open=True)
     _number("optim.momentum", optim.momentum, 0, 1)
     _number("optim.weight_decay", optim.weight_decay, 0)
+    if optim.clip_grad_norm is not None:
+        _number("optim.clip_grad_norm", optim.clip_grad_norm, 0, low_open=True)
 
     _choice("logger.name", cfg.logger.name, LOGGERS)
     _number("trainer.max_epochs", cfg.trainer.max_epochs, 1, integer=True)
+    _check_manual_optimisation(cfg)
     _choice("step_mode", cfg.step_mode, STEP_MODES)
     if cfg.step_mode == "cuda_graph" and not _one_cuda_process(cfg.trainer):
         raise ConfigError(
@@ -158,6 +161,32 @@ def check_config(cfg: DictConfig) -> None:
             "cuda_graph",
             "auto or eager here: cuda_graph needs a CUDA device, trainer.devices 1 and no "
             "16-mixed precision",
+        )
+
+
+def _check_manual_optimisation(cfg: DictConfig) -> None:
+    """Refuses the Trainer options that only automatic optimisation has: the module runs its
+    own training step (captured.CapturedStep), as a CUDA graph can only record it whole."""
+    trainer = cfg.trainer
+    if trainer.get("gradient_clip_val") is not None:
+        raise ConfigError(
+            "trainer.gradient_clip_val",
+            trainer.gradient_clip_val,
+            "null: clip with optim.clip_grad_norm (the module runs its own training step)",
+        )
+    if trainer.get("accumulate_grad_batches", 1) != 1:
+        raise ConfigError(
+            "trainer.accumulate_grad_batches",
+            trainer.accumulate_grad_batches,
+            "1: raise data.batch_size instead (the module runs its own training step)",
+        )
+    precision = str(trainer.get("precision", "32-true"))
+    if cfg.optim.clip_grad_norm is not None and precision in ("16-mixed", "16"):
+        raise ConfigError(
+            "optim.clip_grad_norm",
+            cfg.optim.clip_grad_norm,
+            "null under 16-mixed precision, whose loss scaling would be clipped too; use "
+            "bf16-mixed",
         )
 
 

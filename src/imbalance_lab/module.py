@@ -45,6 +45,7 @@ class ImbalanceClassifier(pl.LightningModule):
         weight_decay: float = 0.0,
         num_classes: int = 10,
         step_mode: str = "auto",
+        clip_grad_norm: float | None = None,
     ):
         super().__init__()
         if step_mode not in STEP_MODES:
@@ -109,6 +110,7 @@ class ImbalanceClassifier(pl.LightningModule):
             loss=lambda logits, labels: self.loss_fn(logits, labels, epoch=self.current_epoch),
             optimizer=lightning_optimizer.optimizer if plain else lightning_optimizer,
             capture=self.captures(),
+            clip_grad_norm=self.hparams.clip_grad_norm,
             backward=torch.Tensor.backward if plain else self.manual_backward,
             # Looked up per call: the trainer re-binds them around every training_step.
             on_step=(lambda: lightning_optimizer._on_before_step()) if plain else lambda: None,

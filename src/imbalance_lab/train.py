@@ -135,6 +135,9 @@ def run(
         lr=float(cfg.optim.lr),
         momentum=float(cfg.optim.momentum),
         weight_decay=float(cfg.optim.weight_decay),
+        clip_grad_norm=None
+        if cfg.optim.clip_grad_norm is None
+        else float(cfg.optim.clip_grad_norm),
         step_mode=cfg.step_mode,
     )
     logger_cfg = OmegaConf.to_container(cfg.logger, resolve=True)
