@@ -88,7 +88,9 @@ def ldam_loss(
     Label-Distribution-Aware Margin Loss": CE(scale * (z - m_y e_y), y), weighted by `weight`
     (C,) as F.cross_entropy does. Only the true class's logit is lowered by its margin."""
     z = logits.float()  # (B, C)
-    shifted = z - margins * F.one_hot(labels, z.shape[1])  # (B, C): m_{y_i} at [i, y_i] only
+    # m_{y_i} taken off [i, y_i] only; scatter_add, not one_hot, whose range check can read
+    # the labels back to the host, which a CUDA-graph capture forbids.
+    shifted = z.scatter_add(1, labels[:, None], -margins[labels][:, None])  # (B, C)
     return F.cross_entropy(scale * shifted, labels, weight=weight)
 
 
