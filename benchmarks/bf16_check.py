@@ -16,8 +16,8 @@ import sys
 
 import torch
 
-from throughput import print_machine, quiet_lightning
-from training_ways import MAX_TRAIN_SIZE, NUM_CLASSES, framework_run
+from throughput import print_machine, quiet_lightning, resolve_common_args
+from training_ways import framework_run
 
 
 def check_bf16(args, device: torch.device) -> None:
@@ -54,15 +54,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--bf16-seeds", type=int, default=1, help="bf16-mixed seeds")
     parser.add_argument("--threads", type=int, help="torch CPU threads")
     args = parser.parse_args(argv)
-    args.models = [m.strip() for m in args.models.split(",") if m.strip()]
-    if args.device == "auto":
-        args.device = "cuda" if torch.cuda.is_available() else "cpu"
-    if args.device == "cuda" and not torch.cuda.is_available():
-        parser.error("--device cuda: torch sees no CUDA device")
-    if args.train_size is None:
-        args.train_size = MAX_TRAIN_SIZE if args.device == "cuda" else 6_000
-    if args.train_size % NUM_CLASSES or not NUM_CLASSES <= args.train_size <= MAX_TRAIN_SIZE:
-        parser.error(f"--train-size must be a multiple of 10 in [10, {MAX_TRAIN_SIZE}]")
+    resolve_common_args(parser, args)
     if min(args.epochs, args.seeds, args.bf16_seeds) < 1:
         parser.error("--epochs, --seeds and --bf16-seeds must be >= 1")
     # What framework_run reads besides these: the throughput benchmark's defaults.

@@ -170,6 +170,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "stall for seconds at OpenMP barriers whenever another process holds a core",
     )
     args = parser.parse_args(argv)
+    resolve_common_args(parser, args)
+    if min(args.epochs, args.repeats) < 1:
+        parser.error("--epochs and --repeats must be >= 1")
+    return args
+
+
+def resolve_common_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Checks --models and --train-size and resolves --device auto, in place; a bad value
+    ends the script with the parser's one-line error."""
     args.models = [m.strip() for m in args.models.split(",") if m.strip()]
     if not args.models or set(args.models) - {"cnn", "rnn"}:
         parser.error("--models: a comma-separated list of cnn, rnn")
@@ -181,9 +190,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.train_size = MAX_TRAIN_SIZE if args.device == "cuda" else 6_000
     if args.train_size % NUM_CLASSES or not NUM_CLASSES <= args.train_size <= MAX_TRAIN_SIZE:
         parser.error(f"--train-size must be a multiple of 10 in [10, {MAX_TRAIN_SIZE}]")
-    if min(args.epochs, args.repeats) < 1:
-        parser.error("--epochs and --repeats must be >= 1")
-    return args
 
 
 def quiet_lightning() -> None:
