@@ -51,7 +51,11 @@ def train(name: str, precision: str, capture: bool, device: torch.device, data) 
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, capturable=True)
     epoch_now = [0]
     step = CapturedStep(
-        model, lambda z, y: loss(z, y, epoch=epoch_now[0]), optimizer, capture=capture
+        model,
+        lambda z, y: loss(z, y, epoch=epoch_now[0]),
+        optimizer,
+        capture=capture,
+        strict=True,  # a failed capture must fail the check, not fall back to eager
     )
     autocast = (
         torch.autocast("cuda", dtype=torch.bfloat16) if precision == "bf16-mixed" else nullcontext()
@@ -68,6 +72,8 @@ def train(name: str, precision: str, capture: bool, device: torch.device, data) 
             with autocast:
                 step(inputs, labels[batch], graph_key=loss.phase(epoch))
         losses.append(step.epoch_loss().item())
+    if capture and step.replays == 0:
+        raise RuntimeError("capture on, yet no step was replayed from a graph")
     return [p.detach().float() for p in model.parameters()], losses
 
 
@@ -116,7 +122,8 @@ def check_framework() -> None:
                 metrics = run(cfg, output_dir)
             whole = time.perf_counter() - started
             print(
-                f"[run()] {name} step_mode={mode:10s} test acc {metrics['test/acc']:.4f} "
+                f"[run()] {name} step_mode={mode:10s} replayed graphs: "
+                f"{metrics['train/cuda_graph']}, test acc {metrics['test/acc']:.4f} "
                 f"fit {metrics['time/fit_s']:.2f} s, whole run {whole:.2f} s",
                 flush=True,
             )

@@ -76,6 +76,32 @@ def test_clipped_step_equals_a_plain_loop_that_clips():
         assert torch.allclose(ours, theirs, atol=1e-7)
 
 
+def test_a_failed_capture_falls_back_to_eager_steps_unless_strict(caplog):
+    """No CUDA here, so the capture (after 3 warm-up steps) fails: the batch it was for, and
+    every later one, trains eagerly, exactly as a plain loop trains."""
+    model, twin = twin_models()
+    step = CapturedStep(
+        model, F.cross_entropy, torch.optim.Adam(model.parameters(), lr=1e-2), capture=True
+    )
+    plain_optimizer = torch.optim.Adam(twin.parameters(), lr=1e-2)
+    for images, labels in batches([16] * 6 + [7]):
+        step(images, labels)
+        plain_optimizer.zero_grad()
+        F.cross_entropy(twin(images), labels).backward()
+        plain_optimizer.step()
+    assert "CUDA-graph capture failed, training on eagerly" in caplog.text
+    assert step.capture is False and step.replays == 0
+    for ours, theirs in zip(model.parameters(), twin.parameters(), strict=True):
+        assert torch.equal(ours, theirs)
+
+    strict = CapturedStep(
+        model, F.cross_entropy, torch.optim.SGD(model.parameters()), capture=True, strict=True
+    )
+    with pytest.raises(RuntimeError):
+        for images, labels in batches([16] * 4):
+            strict(images, labels)
+
+
 def test_every_step_is_wrapped_by_the_step_hooks():
     model, _ = twin_models()
     calls = []
@@ -142,6 +168,7 @@ def test_framework_training_equals_a_plain_pytorch_loop_on_the_same_batches():
         assert torch.allclose(ours, theirs, atol=1e-6)
     assert [row["train/loss"] for row in history.rows] == pytest.approx(epoch_losses, abs=1e-5)
     assert all("val/acc" in row and row["time/epoch_s"] > 0 for row in history.rows)
+    assert module.captured_step.replays == 0  # eager: nothing captured
 
 
 def test_captures_only_where_asked_and_possible():

@@ -37,6 +37,7 @@ def test_run_trains_each_model_and_writes_metrics(tmp_path, model, params):
     assert confusion.trace() / 1024 == pytest.approx(metrics["test/acc"], abs=1e-6)
     assert (tmp_path / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert metrics["model/params"] == params
+    assert metrics["train/cuda_graph"] is False  # step_mode auto on the CPU: eager steps
     # Corrected rates: 5 + 5 classes, so p_I->A lands in 5 classes and p_I->I in 4.
     for stage in ("test", "val"):
         assert metrics[f"{stage}/p_I_to_A_per_class"] == pytest.approx(

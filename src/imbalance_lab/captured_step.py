@@ -15,16 +15,23 @@ What a capture needs, and how this file provides it:
   which creates the optimizer state and the autograd buffers;
 - Python branches are frozen at capture: `graph_key` names the step's branch (the loss's
   phase, e.g. LDAM's deferred re-weighting), and a new key captures a new graph.
+
+A capture that fails (an op that syncs with the host, say) raises when `strict`; otherwise it
+logs a warning once and the run goes on eagerly, training that batch too: nothing runs while
+a graph is being recorded, so the failed capture changed no weight.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
 from contextlib import nullcontext
 
 import torch
 
 WARMUP_STEPS = 3  # eager steps before a capture (PyTorch's whole-network capture example)
+
+log = logging.getLogger(__name__)
 
 
 class CapturedStep:
@@ -33,7 +40,8 @@ class CapturedStep:
 
     on_step / after_step wrap every step, replayed ones too (the trainer's step counter).
     backward defaults to Tensor.backward; DDP and fp16 need the trainer's (no capture then).
-    clip_grad_norm: the gradients' total L2 norm is clipped to it before each optimizer step."""
+    clip_grad_norm: the gradients' total L2 norm is clipped to it before each optimizer step.
+    strict: a failed capture raises instead of falling back to eager steps."""
 
     def __init__(
         self,
@@ -43,11 +51,13 @@ class CapturedStep:
         capture: bool,
         backward: Callable[[torch.Tensor], None] = torch.Tensor.backward,
         clip_grad_norm: float | None = None,
+        strict: bool = False,
         on_step: Callable[[], None] = lambda: None,
         after_step: Callable[[], None] = lambda: None,
     ):
         self.forward, self.loss, self.optimizer = forward, loss, optimizer
-        self.backward, self.clip_grad_norm = backward, clip_grad_norm
+        self.backward, self.clip_grad_norm, self.strict = backward, clip_grad_norm, strict
+        self.replays = 0  # steps replayed from a graph since this object was made
         self.capture, self.on_step, self.after_step = capture, on_step, after_step
         self.loss_sum: torch.Tensor | None = None  # () fp32: summed per-sample loss this epoch
         self.samples = 0  # images trained on this epoch
@@ -70,6 +80,7 @@ class CapturedStep:
             self.static_images.copy_(images)
             self.static_labels.copy_(labels)
             self.graph.replay()
+            self.replays += 1
         elif self.warm_steps < WARMUP_STEPS or graph_key != self.graph_key:
             self._warm_up(images, labels, graph_key)
         else:
@@ -105,20 +116,33 @@ class CapturedStep:
     def _warm_up(self, images: torch.Tensor, labels: torch.Tensor, graph_key: Hashable) -> None:
         if graph_key != self.graph_key:  # a new branch of the step: warm it up, then capture
             self.graph, self.graph_key, self.warm_steps = None, graph_key, 0
+        self.warm_steps += 1
+        if images.device.type != "cuda":  # no streams to keep apart: the capture will say why
+            self._eager(images, labels)
+            return
         side = torch.cuda.Stream(images.device)
         side.wait_stream(torch.cuda.current_stream(images.device))
         with torch.cuda.stream(side):
             self._eager(images, labels)
         torch.cuda.current_stream(images.device).wait_stream(side)
-        self.warm_steps += 1
 
     def _capture(self, images: torch.Tensor, labels: torch.Tensor) -> None:
         self.static_images, self.static_labels = images.clone(), labels.clone()
         self.optimizer.zero_grad(set_to_none=True)  # backward allocates them in the graph's pool
-        self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph), _autocast_without_cache(images.device):
-            self._step(self.static_images, self.static_labels)
+        try:
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph), _autocast_without_cache(images.device):
+                self._step(self.static_images, self.static_labels)
+        except RuntimeError as error:
+            if self.strict:
+                raise
+            log.warning(f"CUDA-graph capture failed, training on eagerly: {error}")
+            self.capture, self.static_images, self.static_labels = False, None, None
+            self._eager(images, labels)
+            return
+        self.graph = graph
         self.graph.replay()  # capturing records the step; replaying runs it for this batch
+        self.replays += 1
 
 
 def _autocast_without_cache(device: torch.device):

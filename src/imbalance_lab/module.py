@@ -111,6 +111,7 @@ class ImbalanceClassifier(pl.LightningModule):
             optimizer=lightning_optimizer.optimizer if plain else lightning_optimizer,
             capture=self.captures(),
             clip_grad_norm=self.hparams.clip_grad_norm,
+            strict=self.hparams.step_mode == "cuda_graph",  # auto falls back to eager steps
             backward=torch.Tensor.backward if plain else self.manual_backward,
             # Looked up per call: the trainer re-binds them around every training_step.
             on_step=(lambda: lightning_optimizer._on_before_step()) if plain else lambda: None,

@@ -199,6 +199,8 @@ def run(
             "model/params": count_parameters(module.model),
             "model/bytes": sum(p.numel() * p.element_size() for p in module.model.parameters()),
             "time/fit_s": round(fit_seconds, 3),
+            # Whether the (last) fit replayed its steps as CUDA graphs (step_mode, a GPU).
+            "train/cuda_graph": bool(module.captured_step and module.captured_step.replays),
             # (C, C), rows true digit, summed over ranks
             "test/confusion_matrix": module.group_rates["test"].last_confusion.tolist(),
         }
