@@ -1,6 +1,7 @@
 """What CapturedStep adds to a plain PyTorch step, in microseconds per step, on the CPU.
 
     python benchmarks/step_overhead.py --threads 1
+    python benchmarks/step_overhead.py --threads 1 --model cnn --blocks 40 --steps 3
 
 throughput.py's drift-free CPU figure (epoch / time in step) counts what CapturedStep does
 inside a step (the trainer's step-counter hooks, the on-device loss sum, its branching) as
@@ -8,7 +9,8 @@ step time. This measures that part alone: a near-zero-compute model (one Linear(
 batch 128) trained by CapturedStep (capture off, the trainer's counter hooks stubbed by
 Python no-ops of the same shape) and by the plain loop, in alternating blocks of steps so
 that a drift of the CPU's speed hits both alike. Prints the median step of each and the
-difference.
+difference. --model cnn / rnn uses the study's models instead, to check that the whole step
+costs the same both ways (the premise of throughput.py's CPU figure).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from imbalance_lab.captured_step import CapturedStep
+from imbalance_lab.models import build_model
 
 
 def block_seconds(step, images, labels, steps: int) -> float:
@@ -36,6 +39,7 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=30)
     parser.add_argument("--steps", type=int, default=200, help="steps per block")
     parser.add_argument("--threads", type=int)
+    parser.add_argument("--model", choices=("linear", "cnn", "rnn"), default="linear")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -43,7 +47,11 @@ def main() -> None:
     images, labels = torch.randn(128, 1, 28, 28), torch.randint(0, 10, (128,))
 
     def model_and_optimizer():
-        model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
+        torch.manual_seed(0)
+        if args.model == "linear":
+            model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
+        else:
+            model = build_model(args.model)
         return model, torch.optim.Adam(model.parameters(), lr=1e-3)
 
     plain_model, plain_optimizer = model_and_optimizer()
@@ -73,12 +81,14 @@ def main() -> None:
             seconds[name].append(block_seconds(step, images, labels, args.steps))
     median = {name: statistics.median(values) * 1e6 for name, values in seconds.items()}
     print(
-        f"{args.blocks} alternating blocks of {args.steps} steps, {torch.get_num_threads()} threads"
+        f"{args.model}: {args.blocks} alternating blocks of {args.steps} steps, "
+        f"{torch.get_num_threads()} threads"
     )
     for name, value in median.items():
         print(f"{name:<13} median step {value:8.1f} us")
     extra = median["CapturedStep"] - median["plain loop"]
-    print(f"CapturedStep - plain loop: {extra:+.1f} us per step")
+    ratio = median["CapturedStep"] / median["plain loop"]
+    print(f"CapturedStep - plain loop: {extra:+.1f} us per step (ratio {ratio:.4f})")
 
 
 if __name__ == "__main__":

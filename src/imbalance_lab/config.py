@@ -166,7 +166,7 @@ def check_config(cfg: DictConfig) -> None:
 
 def _check_manual_optimisation(cfg: DictConfig) -> None:
     """Refuses the Trainer options that only automatic optimisation has: the module runs its
-    own training step (captured.CapturedStep), as a CUDA graph can only record it whole."""
+    own training step (captured_step.CapturedStep), as a CUDA graph can only record it whole."""
     trainer = cfg.trainer
     if trainer.get("gradient_clip_val") is not None:
         raise ConfigError(

@@ -23,7 +23,8 @@ class ImbalanceClassifier(pl.LightningModule):
 
     step_mode: 'cuda_graph' replays each full training batch's whole step as a CUDA graph
     (one CUDA device, no fp16 loss scaling); 'eager' runs the same step uncaptured; 'auto'
-    captures where cuda_graph can. Optimisation is manual: the step is captured.CapturedStep."""
+    captures where cuda_graph can, falling back to eager steps if a capture fails.
+    Optimisation is manual: the step is captured_step.CapturedStep."""
 
     def __init__(
         self,
