@@ -11,8 +11,13 @@
 # 3. a sweep's throughput with K = 1, 2, 4 joblib processes sharing the card: the 30 jobs of
 #    experiment=ros_no_aug at 2 epochs, jobs per minute for each K.
 # The whole experiment=study (the < 10 min goal) is a second call: the line at the end.
-# The device's python3 has torch, Lightning and torchmetrics; hydra-core, omegaconf, antlr4
-# and the joblib launcher travel as wheels (see the device README), installed before this.
+# The device's python3 has torch, Lightning, torchmetrics, joblib and matplotlib; hydra-core
+# 1.3.8, omegaconf 2.3.0, antlr4-python3-runtime 4.9.3 and hydra-joblib-launcher 1.2.0 travel
+# as wheels in .whl/ (git-ignored; `pip download` / `pip wheel` them, see the device README).
+# The device call, whole:
+#   run(carry=[".whl"], timeout_s=600, command="python3 -m pip install -q --no-index --no-deps
+#       --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl &&
+#       export PYTHONPATH=/tmp/site || exit; bash benchmarks/gpu_session.sh $OUT")
 set -uo pipefail  # not -e: a failed check must not hide the measurements after it
 out=${1:?usage: bash benchmarks/gpu_session.sh OUT_DIR}
 mkdir -p "$out"
