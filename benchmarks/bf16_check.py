@@ -16,7 +16,7 @@ import sys
 
 import torch
 
-from throughput import print_machine, quiet_lightning, resolve_common_args
+from throughput import resolve_common_args, start
 from training_ways import framework_run
 
 
@@ -64,11 +64,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    quiet_lightning()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = torch.device(args.device)
-    print_machine(args, device)
+    device = start(args)
     print(
         f"train {args.train_size:,} images, batch 128, rotation 25 deg, {args.epochs} epochs; "
         f"test on all 10,000 images; fp32 seeds 0..{args.seeds - 1}, bf16-mixed seeds "

@@ -212,8 +212,7 @@ def print_machine(args, device: torch.device) -> None:
     )
 
 
-def print_setting(args, device: torch.device) -> None:
-    print_machine(args, device)
+def print_setting(args) -> None:
     print(
         f"train {args.train_size:,} images ({args.train_size // NUM_CLASSES:,} per class), "
         f"batch {args.batch_size}, rotation {args.rotation:g} deg, precision {args.precision}, "
@@ -222,13 +221,21 @@ def print_setting(args, device: torch.device) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
+def start(args: argparse.Namespace) -> torch.device:
+    """Returns the device to measure on, once Lightning is quiet, torch's threads are set and
+    the machine is printed."""
     quiet_lightning()
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device)
-    print_setting(args, device)
+    print_machine(args, device)
+    return device
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    device = start(args)
+    print_setting(args)
     print_table(measure_all(args, device), device)
 
 

@@ -245,11 +245,10 @@ def framework_way(name, args, device) -> Timing:
             name, args, device, epochs=1 + args.epochs, seed=args.seed, precision=args.precision
         )
     epochs = [row["time/epoch_s"] for row in metrics["history"][1:]]
-    steps = -(-sum(metrics["train/class_counts"]) // args.batch_size)  # per epoch
+    samples = metrics["train/size"]
+    steps = -(-samples // args.batch_size)  # per epoch
     per_epoch = [sum(in_step[e * steps : (e + 1) * steps]) for e in range(1, 1 + args.epochs)]
-    return Timing(
-        epochs, sum(metrics["train/class_counts"]), per_epoch if device.type == "cpu" else None
-    )
+    return Timing(epochs, samples, per_epoch if device.type == "cpu" else None)
 
 
 def measure(way: str, name: str, images, labels, args, device) -> Timing:

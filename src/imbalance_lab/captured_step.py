@@ -30,6 +30,8 @@ from contextlib import nullcontext
 import torch
 
 WARMUP_STEPS = 3  # eager steps before a capture (PyTorch's whole-network capture example)
+# Lightning precisions whose GradScaler syncs with the host at every step: never captured.
+LOSS_SCALED_PRECISIONS = ("16-mixed", "16")
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,8 @@ class CapturedStep:
     ):
         self.forward, self.loss, self.optimizer = forward, loss, optimizer
         self.backward, self.clip_grad_norm, self.strict = backward, clip_grad_norm, strict
+        # What clip_grad_norm clips, listed once: the optimizer's groups do not change.
+        self.parameters = [p for group in optimizer.param_groups for p in group["params"]]
         self.replays = 0  # steps replayed from a graph since this object was made
         self.capture, self.on_step, self.after_step = capture, on_step, after_step
         self.loss_sum: torch.Tensor | None = None  # () fp32: summed per-sample loss this epoch
@@ -103,8 +107,7 @@ class CapturedStep:
         self.backward(loss)
         if self.clip_grad_norm is not None:
             # foreach, and no error check on a non-finite norm: nothing syncs with the host.
-            parameters = [p for group in self.optimizer.param_groups for p in group["params"]]
-            torch.nn.utils.clip_grad_norm_(parameters, self.clip_grad_norm, foreach=True)
+            torch.nn.utils.clip_grad_norm_(self.parameters, self.clip_grad_norm, foreach=True)
         self.optimizer.step()
         self.loss_sum.add_(loss.detach() * len(labels))
 
@@ -130,6 +133,8 @@ class CapturedStep:
         self.static_images, self.static_labels = images.clone(), labels.clone()
         self.optimizer.zero_grad(set_to_none=True)  # backward allocates them in the graph's pool
         try:
+            if images.device.type != "cuda":  # a graph records CUDA kernels; CPU ops would
+                raise RuntimeError(f"a CUDA graph cannot capture a step on {images.device}")
             graph = torch.cuda.CUDAGraph()
             with torch.cuda.graph(graph), _autocast_without_cache(images.device):
                 self._step(self.static_images, self.static_labels)

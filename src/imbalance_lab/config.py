@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 from omegaconf import DictConfig, OmegaConf
 
+from imbalance_lab.captured_step import LOSS_SCALED_PRECISIONS
 from imbalance_lab.errors import ConfigError
 from imbalance_lab.models import MODELS
 from imbalance_lab.module import STEP_MODES
@@ -181,7 +182,7 @@ def _check_manual_optimisation(cfg: DictConfig) -> None:
             "1: raise data.batch_size instead (the module runs its own training step)",
         )
     precision = str(trainer.get("precision", "32-true"))
-    if cfg.optim.clip_grad_norm is not None and precision in ("16-mixed", "16"):
+    if cfg.optim.clip_grad_norm is not None and precision in LOSS_SCALED_PRECISIONS:
         raise ConfigError(
             "optim.clip_grad_norm",
             cfg.optim.clip_grad_norm,
@@ -200,5 +201,5 @@ def _one_cuda_process(trainer: DictConfig) -> bool:
         and trainer.get("accelerator", "auto") in ("auto", "gpu", "cuda")
         and one_device
         and trainer.get("num_nodes", 1) == 1
-        and str(trainer.get("precision", "32-true")) not in ("16-mixed", "16")
+        and str(trainer.get("precision", "32-true")) not in LOSS_SCALED_PRECISIONS
     )

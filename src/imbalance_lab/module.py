@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 
-from imbalance_lab.captured_step import CapturedStep
+from imbalance_lab.captured_step import LOSS_SCALED_PRECISIONS, CapturedStep
 from imbalance_lab.losses import build_loss
 from imbalance_lab.metrics import GroupErrorRates
 from imbalance_lab.models import build_model
@@ -88,11 +88,7 @@ class ImbalanceClassifier(pl.LightningModule):
         runs one CUDA process without fp16 loss scaling (whose step syncs with the host)."""
         if self.hparams.step_mode == "eager":
             return False
-        capturable = (
-            self.device.type == "cuda"
-            and self.trainer.world_size == 1
-            and self.trainer.precision != "16-mixed"
-        )
+        capturable = self.device.type == "cuda" and self._steps_raw_optimizer()
         if self.hparams.step_mode == "cuda_graph" and not capturable:
             raise ValueError(
                 "step_mode cuda_graph needs one CUDA device and no 16-mixed precision, got "
@@ -100,12 +96,17 @@ class ImbalanceClassifier(pl.LightningModule):
             )
         return capturable
 
+    def _steps_raw_optimizer(self) -> bool:
+        """Returns whether the step can use the raw optimizer and backward, which a graph can
+        record: one process, no loss scaling. Otherwise it needs the trainer's own (DDP's
+        gradient sync, fp16's scaler)."""
+        return self.trainer.world_size == 1 and self.trainer.precision not in LOSS_SCALED_PRECISIONS
+
     def on_train_start(self) -> None:
         lightning_optimizer = self.optimizers()
-        # One process, no loss scaling: the raw optimizer and backward, which a graph can
-        # record; the trainer's step counter is advanced around each step, replays included.
-        # Otherwise the trainer's own (DDP's gradient sync, fp16's scaler).
-        plain = self.trainer.world_size == 1 and self.trainer.precision != "16-mixed"
+        # With the raw optimizer, the trainer's step counter is advanced around each step,
+        # replays included.
+        plain = self._steps_raw_optimizer()
         self.captured_step = CapturedStep(
             forward=self.model,
             loss=lambda logits, labels: self.loss_fn(logits, labels, epoch=self.current_epoch),
