@@ -16,17 +16,7 @@ from imbalance_lab.imbalance import (
     step_class_counts,
 )
 
-
-def gen(seed: int = 0) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
-
-
-def random_labels(n: int = 600, num_classes: int = 10, seed: int = 0) -> torch.Tensor:
-    """Returns (n,) int64 labels with every class present."""
-    labels = torch.randint(num_classes, (n,), generator=gen(seed))
-    labels[:num_classes] = torch.arange(num_classes)
-    return labels
-
+from draws import gen, random_labels
 
 # Counts.
 

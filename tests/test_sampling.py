@@ -17,21 +17,12 @@ from imbalance_lab.imbalance import (
 from imbalance_lab.profiles import linear_class_counts, minority_of
 from imbalance_lab.sampling import power_class_counts, resample, rus_class_counts, undersample
 
-
-def gen(seed: int = 0) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
-
-
-def random_labels(n: int = 600, num_classes: int = 10, seed: int = 0) -> torch.Tensor:
-    """Returns (n,) uint8 labels with every class present, as MNIST's are stored."""
-    labels = torch.randint(num_classes, (n,), generator=gen(seed))
-    labels[:num_classes] = torch.arange(num_classes)
-    return labels.to(torch.uint8)
+from draws import gen, random_labels
 
 
 def imbalanced(counts: list[int], n: int = 2000) -> tuple[torch.Tensor, torch.Tensor]:
     """Returns (labels (n,), indices): a sorted draw with exactly counts[c] of class c."""
-    labels = random_labels(n)
+    labels = random_labels(n, dtype=torch.uint8)
     return labels, draw_per_class(labels, torch.arange(n), counts, gen(99))
 
 
