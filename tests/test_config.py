@@ -32,10 +32,12 @@ from compose import compose_config
         "logger=wandb",
         "step_mode=eager",
         "optim.clip_grad_norm=1.0",
+        "imbalance.profile=original imbalance.rho=1",
+        "data.val_per_class=0",
     ],
 )
 def test_valid_configs_pass(override):
-    check_config(compose_config([override]))
+    check_config(compose_config(override.split()))
 
 
 def test_tau_auto_is_allowed_for_posthoc():
@@ -58,7 +60,7 @@ def test_tau_auto_is_allowed_for_posthoc():
         (["imbalance.weight=heavy"], "imbalance.weight", "> 0, or auto"),
         (["imbalance.n_max=0"], "imbalance.n_max", ">= 1"),
         (["imbalance.n_max=10", "imbalance.rho=100"], "imbalance.rho", "below 2 * imbalance.n_max"),
-        (["imbalance.profile=zipf"], "imbalance.profile", "one of step, linear, exp"),
+        (["imbalance.profile=zipf"], "imbalance.profile", "one of step, linear, exp, original"),
         (["imbalance.mu=1.0"], "imbalance.mu", "A must keep a class"),
         (["imbalance.mu=0"], "imbalance.mu", "> 0"),
         (["imbalance.q=-1"], "imbalance.q", ">= 0"),
@@ -80,6 +82,13 @@ def test_tau_auto_is_allowed_for_posthoc():
         (["seed=-1"], "seed", ">= 0"),
         (["trainer.max_epochs=0"], "trainer.max_epochs", ">= 1"),
         (["step_mode=fast"], "step_mode", "one of auto, eager, cuda_graph"),
+        (["imbalance.profile=original"], "imbalance.rho", "1 with imbalance.profile=original"),
+        (["data.val_per_class=-1"], "data.val_per_class", ">= 0"),
+        (
+            ["imbalance.method=posthoc", "imbalance.tau=auto", "data.val_per_class=0"],
+            "imbalance.tau",
+            "a number when data.val_per_class is 0",
+        ),
         (["confusion_figure=sometimes"], "confusion_figure", "true or false"),
         (["optim.clip_grad_norm=0"], "optim.clip_grad_norm", "> 0"),
         (["+trainer.gradient_clip_val=1"], "trainer.gradient_clip_val", "optim.clip_grad_norm"),

@@ -79,3 +79,30 @@ def test_lstm_output_depends_on_the_last_row():
     changed[:, :, -1] = 1 - changed[:, :, -1]
     with torch.no_grad():
         assert not torch.allclose(model(batch), model(changed), atol=1e-5)
+
+
+def test_channels_last_cnn_computes_what_the_contiguous_one_does():
+    # The same maths in another memory layout: equal logits and gradients within float
+    # tolerance, from the same weights.
+    torch.manual_seed(0)
+    plain = CNN()
+    fast = CNN(channels_last=True)
+    fast.load_state_dict(plain.state_dict())
+    assert fast.features[0].weight.is_contiguous(memory_format=torch.channels_last)
+    batch, labels = images(16), torch.arange(16) % 10
+    logits = {}
+    for name, model in (("plain", plain), ("fast", fast)):
+        logits[name] = model(batch)
+        torch.nn.functional.cross_entropy(logits[name], labels).backward()
+    torch.testing.assert_close(logits["fast"], logits["plain"], atol=1e-5, rtol=1e-4)
+    for mine, theirs in zip(fast.parameters(), plain.parameters(), strict=True):
+        torch.testing.assert_close(mine.grad, theirs.grad, atol=1e-6, rtol=1e-4)
+
+
+def test_channels_last_weights_load_into_a_contiguous_cnn():
+    fast = CNN(channels_last=True)
+    plain = CNN()
+    plain.load_state_dict(fast.state_dict())
+    assert plain.features[2].weight.is_contiguous()
+    with torch.no_grad():
+        torch.testing.assert_close(plain(images(2)), fast(images(2)), atol=1e-5, rtol=1e-4)

@@ -149,3 +149,44 @@ def test_two_phase_fine_tunes_only_the_last_layer_on_the_imbalanced_set(tmp_path
     assert metrics["train/class_counts"] == [200] * 10  # phase one: ROS to balance
     phases = [row.get("phase", 1) for row in metrics["history"]]
     assert phases == [1, 2, 2]
+
+
+def test_original_profile_without_validation_trains_on_every_training_image(tmp_path):
+    # The study's baselines: all 60,000 training images, as they come (no validation split).
+    cfg = compose_config(
+        [
+            "imbalance.profile=original",
+            "imbalance.rho=1",
+            "data.val_per_class=0",
+            "trainer.limit_train_batches=2",
+            "checkpoint=false",
+        ]
+    )
+    metrics = run(cfg, tmp_path)
+    # MNIST's training-set class counts (shared/mnist/README.md).
+    counts = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert metrics["data/class_counts"] == counts == metrics["train/class_counts"]
+    assert metrics["train/size"] == 60_000
+    assert metrics["data/val_size"] == 0
+    assert not any(key.startswith("val/") for key in metrics)
+    assert all(not key.startswith("val/") for row in metrics["history"] for key in row)
+
+
+def test_original_profile_keeps_what_the_validation_split_leaves(tmp_path):
+    cfg = compose_config(
+        ["imbalance.profile=original", "imbalance.rho=1", "trainer.limit_train_batches=2"]
+    )
+    metrics = run(cfg, tmp_path)
+    counts = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert metrics["train/class_counts"] == [n - 20 for n in counts]  # TINY: 20 per class
+    assert metrics["data/val_size"] == 200
+
+
+def test_metrics_record_evaluated_images_and_the_code_commit(tmp_path):
+    metrics = run(compose_config(["model=rnn", "trainer.limit_train_batches=2"]), tmp_path)
+    assert metrics["data/test_size"] == 1024  # trainer=fast: 8 test batches of 128
+    assert metrics["data/val_size"] == 200
+    commit = metrics["code/commit"]
+    # Tests run from a git checkout: a 40-hex hash, '+dirty' while tracked files are edited.
+    assert commit is not None and len(commit.removesuffix("+dirty")) == 40
+    int(commit.removesuffix("+dirty"), 16)

@@ -31,7 +31,7 @@ METHODS = (
     "posthoc",
     "two_phase",
 )
-PROFILES = ("step", "linear", "exp")
+PROFILES = ("step", "linear", "exp", "original")
 OPTIMIZERS = ("adam", "sgd")
 LOGGERS = ("csv", "wandb", "none")
 
@@ -90,7 +90,7 @@ def check_config(cfg: DictConfig) -> None:
     data = cfg.data
     if data.root is not None and not Path(str(data.root)).is_dir():
         raise ConfigError("data.root", data.root, "null (the packaged MNIST) or an existing folder")
-    _number("data.val_per_class", data.val_per_class, 1, integer=True)
+    _number("data.val_per_class", data.val_per_class, 0, integer=True)
     _number("data.rotation", data.rotation, 0, 180)
     _number("data.batch_size", data.batch_size, 1, integer=True)
 
@@ -111,6 +111,10 @@ def check_config(cfg: DictConfig) -> None:
         )
     _number("imbalance.n_max", imb.n_max, 1, integer=True)
     rho = _number("imbalance.rho", imb.rho, 1)
+    if imb.profile == "original" and rho != 1:
+        raise ConfigError(
+            "imbalance.rho", rho, "1 with imbalance.profile=original (every image is kept)"
+        )
     if round(imb.n_max / rho) < 1:
         raise ConfigError(
             "imbalance.rho",
@@ -142,6 +146,10 @@ def check_config(cfg: DictConfig) -> None:
     tau_is_auto = imb.tau == "auto" and imb.method == "posthoc"
     if not tau_is_auto and not (_is_number(imb.tau) and imb.tau >= 0):
         raise ConfigError("imbalance.tau", imb.tau, "a number >= 0 (auto: posthoc only)")
+    if tau_is_auto and data.val_per_class == 0:
+        raise ConfigError(
+            "imbalance.tau", "auto", "a number when data.val_per_class is 0 (auto tunes on it)"
+        )
     _number("imbalance.finetune_epochs", imb.finetune_epochs, 1, integer=True)
 
     optim = cfg.optim

@@ -45,8 +45,9 @@ class ImbalanceClassifier(pl.LightningModule):
         momentum: float = 0.9,
         weight_decay: float = 0.0,
         num_classes: int = 10,
-        step_mode: str = "auto",
+        step_mode: str = "eager",
         clip_grad_norm: float | None = None,
+        channels_last: bool = False,
     ):
         super().__init__()
         if step_mode not in STEP_MODES:
@@ -54,7 +55,7 @@ class ImbalanceClassifier(pl.LightningModule):
         self.save_hyperparameters()
         self.automatic_optimization = False  # CapturedStep runs backward and the optimizer
         self.captured_step: CapturedStep | None = None  # built at each fit's start
-        self.model = build_model(model, num_classes)
+        self.model = build_model(model, num_classes, channels_last=channels_last)
         # build_loss refuses settings its method would ignore: pass each only to its owner.
         self.loss_fn = build_loss(
             loss,

@@ -30,15 +30,22 @@ def plan_data(
     q: float,
     seed: int,
     num_classes: int = 10,
+    available: list[int] | None = None,
 ) -> DataPlan:
     """Returns the counts of the profile and the re-sampling of the method.
 
     step: `minority` keeps round(n_max / rho) per class, or with mu a seeded draw of
     round(mu * C) classes (Buda et al. 2018). linear / exp: counts fall linearly /
     exponentially from n_max to n_max / rho over a seeded class order, and the minority set
-    is the half of the classes with the fewest images.
+    is the half of the classes with the fewest images. original: every one of the `available`
+    images per class (the training split after the validation split), as the study trained
+    its baselines; `minority` names I.
     """
-    if profile == "step":
+    if profile == "original":
+        if available is None:
+            raise ValueError("profile 'original' needs the available per-class counts")
+        counts = list(available)
+    elif profile == "step":
         if mu is not None:
             minority = profiles.draw_minority(num_classes, mu, seed)
         counts = imbalance.step_class_counts(minority, n_max, rho, num_classes)

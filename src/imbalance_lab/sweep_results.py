@@ -38,11 +38,17 @@ ALIASES = {
 SETTING_KEYS = tuple(ALIASES.values())
 # Config values that change how a run is executed or logged, not what it learns: never part of
 # a grid point (a sweep resumed with another logger still pools with the first attempt).
-NOT_SETTINGS = {"seed", "checkpoint", "resume", "threads", "step_mode", "confusion_figure"} | {
-    f"trainer.{key}"
-    for key in ("accelerator", "devices", "enable_progress_bar", "enable_model_summary")
-    + ("log_every_n_steps", "num_sanity_val_steps")
-}
+NOT_SETTINGS = (
+    {"seed", "checkpoint", "resume", "threads", "step_mode", "confusion_figure"}
+    | {
+        "model.channels_last"  # a memory layout: the same maths
+    }
+    | {
+        f"trainer.{key}"
+        for key in ("accelerator", "devices", "enable_progress_bar", "enable_model_summary")
+        + ("log_every_n_steps", "num_sanity_val_steps")
+    }
+)
 NOT_SETTING_GROUPS = ("logger.",)
 RATES = ("p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A")
 RATE_METRICS = tuple(f"test/{rate}" for rate in RATES)

@@ -21,10 +21,12 @@ from imbalance_lab.config import check_config
 from imbalance_lab.data import ImbalancedMNIST
 from imbalance_lab.files import AtomicCheckpointIO, write_json_atomic
 from imbalance_lab.history import EpochHistory
+from imbalance_lab.idx import load_split
 from imbalance_lab.loggers import build_logger, finish_wandb, log_image
 from imbalance_lab.metrics import per_class_normalised_rates
 from imbalance_lab.models import count_parameters
 from imbalance_lab.module import ImbalanceClassifier
+from imbalance_lab.provenance import source_commit
 from imbalance_lab.recipe import plan_data
 
 NUM_CLASSES = 10
@@ -70,6 +72,8 @@ def collect_metrics(test_metrics: dict, history: list[dict], minority: list[int]
     metrics.update({k: v for k, v in history[-1].items() if k.startswith("val/")})
     for stage in ("test", "val"):
         rates = {k.removeprefix(f"{stage}/"): v for k, v in metrics.items() if k.startswith(stage)}
+        if not rates:
+            continue  # no validation split (data.val_per_class=0)
         corrected = per_class_normalised_rates(rates, minority, NUM_CLASSES)
         metrics.update({f"{stage}/{k}": round(v, 6) for k, v in corrected.items()})
     return {**metrics, "history": history, "minority": minority}
@@ -96,6 +100,11 @@ def run(
     pl.seed_everything(cfg.seed, verbose=False)
 
     imb, data = cfg.imbalance, cfg.data
+    available = None
+    if imb.profile == "original":
+        # Every training image after the validation split (val_per_class of each class).
+        labels = torch.from_numpy(load_split(data.root, "train")[1].copy())
+        available = [n - data.val_per_class for n in imbalance.class_counts(labels, NUM_CLASSES)]
     plan = plan_data(
         profile=imb.profile,
         minority=list(OmegaConf.to_object(imb.minority)),
@@ -107,6 +116,7 @@ def run(
         q=float(imb.q),
         seed=cfg.seed,
         num_classes=NUM_CLASSES,
+        available=available,
     )
     datamodule = ImbalancedMNIST(
         class_counts=plan.counts,
@@ -120,6 +130,7 @@ def run(
     alpha = imb.alpha if imb.alpha is None else [float(a) for a in imb.alpha]
     module = ImbalanceClassifier(
         model=cfg.model.name,
+        channels_last=bool(cfg.model.get("channels_last", False)),
         minority=plan.minority,
         loss=LOSS_OF_METHOD.get(imb.method, imb.method),
         class_counts=plan.train_counts,
@@ -166,6 +177,8 @@ def run(
             )
         )
     trainer_kwargs = OmegaConf.to_container(cfg.trainer, resolve=True)
+    if data.val_per_class == 0:
+        trainer_kwargs["limit_val_batches"] = 0  # no validation split: the study's baselines
     trainer = pl.Trainer(
         **trainer_kwargs,
         logger=logger,
@@ -196,6 +209,10 @@ def run(
             "data/class_counts": plan.counts,
             "train/class_counts": datamodule.train_class_counts,
             "train/size": sum(datamodule.train_class_counts),
+            # Images actually evaluated (trainer.limit_*_batches may cut them), summed over ranks.
+            "data/test_size": int(module.group_rates["test"].last_confusion.sum()),
+            "data/val_size": len(datamodule.splits["val"][1]),
+            "code/commit": source_commit(),
             "model/params": count_parameters(module.model),
             "model/bytes": sum(p.numel() * p.element_size() for p in module.model.parameters()),
             "time/fit_s": round(fit_seconds, 3),
