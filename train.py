@@ -1,4 +1,5 @@
-"""Command line: python train.py [overrides]   or   python train.py -m [sweep overrides]."""
+"""Command line: python train.py [overrides]   or   python train.py -m [sweep overrides]
+(python train.py --help lists every config group and key)."""
 
 import logging
 import os
@@ -13,27 +14,31 @@ from hydra.types import RunMode
 from lightning_fabric.utilities.rank_zero import rank_zero_only
 from omegaconf import DictConfig
 
-from imbalance_lab import dirnames
 from imbalance_lab.errors import ConfigError, DataError
-from imbalance_lab.train import finished_metrics, run
+from imbalance_lab.run import dirnames
+from imbalance_lab.run.help_text import help_text
+from imbalance_lab.run.outcome import JobOutcome
+from imbalance_lab.run.override_check import check_overrides, wants_help
+from imbalance_lab.run.quiet import quiet_libraries
+from imbalance_lab.run.runner import run
+from imbalance_lab.run.summary import run_summary
+from imbalance_lab.run_folder import ERROR_FILE, TRAIN_LOG, finished_metrics
 
+CONF_DIR = Path(__file__).resolve().parent / "conf"
 dirnames.register()  # conf/train.yaml names sweep jobs with ${short_dirname:...}
 
-ERROR_FILE = "error.txt"
+log = logging.getLogger(__name__)
 
 
 def holds_only_startup_files(folder: Path) -> bool:
     """Returns whether folder holds only what Hydra (and Lightning's DDP ranks) write before
     training: .hydra/, train.log, .pl_hydra_rank_N/, train_ddp_process_N.log."""
     return all(
-        p.name in (".hydra", "train.log")
+        p.name in (".hydra", TRAIN_LOG)
         or p.name.startswith(".pl_hydra_rank_")
         or (p.name.startswith("train_ddp_process_") and p.suffix == ".log")
         for p in folder.iterdir()
     )
-
-
-log = logging.getLogger(__name__)
 
 
 def threads_per_job(launcher: DictConfig, threads: int | None) -> int | None:
@@ -50,9 +55,19 @@ def threads_per_job(launcher: DictConfig, threads: int | None) -> int | None:
     return None
 
 
+def write_to_log_file(text: str) -> None:
+    """Appends text to the run's train.log (Hydra's file handler) and nowhere else."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.stream.write(text + "\n")
+            handler.flush()
+
+
 @hydra.main(config_path="conf", config_name="train", version_base="1.3")
-def main(cfg: DictConfig) -> dict:
-    """Returns {'status': 'finished' | 'skipped', 'metrics': ...}, read by the sweeper."""
+def main(cfg: DictConfig) -> dict | JobOutcome:
+    """Returns what the sweeper reads: with optimized_metric, that metric as a float carrying
+    the job's status; else {'status': 'finished' | 'skipped', 'metrics': ...}."""
+    quiet_libraries()
     hydra_cfg = HydraConfig.get()
     output_dir = Path(hydra_cfg.runtime.output_dir)
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
@@ -76,8 +91,30 @@ def main(cfg: DictConfig) -> dict:
             print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     (output_dir / ERROR_FILE).unlink(missing_ok=True)  # left by an earlier, failed attempt
-    return {"status": "skipped" if skipped else "finished", "metrics": metrics}
+    status = "skipped" if skipped else "finished"
+    if rank_zero_only.rank == 0:
+        summary = run_summary(metrics, output_dir, skipped)
+        write_to_log_file(summary)
+        if not multirun:  # a sweep prints one table of all its jobs at the end
+            print(summary)
+    if cfg.optimized_metric:
+        return JobOutcome(metrics[cfg.optimized_metric], status)
+    return {"status": status, "metrics": metrics}
+
+
+def preflight(argv: list[str]) -> None:
+    """Answers --help, and refuses a key the config does not define, before Hydra composes
+    anything or makes a folder (one line, exit code 2)."""
+    if wants_help(argv):
+        print(help_text(CONF_DIR))
+        sys.exit(0)
+    try:
+        check_overrides(argv, CONF_DIR)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
+    preflight(sys.argv[1:])
     main()

@@ -28,12 +28,13 @@ from pathlib import Path
 import torch
 from hydra import compose, initialize_config_dir
 
-from imbalance_lab.batches import EpochOrder
-from imbalance_lab.captured_step import CapturedStep
-from imbalance_lab.data import PIXEL_MEAN, PIXEL_STD, ImbalancedMNIST
-from imbalance_lab.losses import build_loss
-from imbalance_lab.models import build_model
-from imbalance_lab.train import run
+from imbalance_lab.data.batches import EpochOrder
+from imbalance_lab.data.datamodule import ImbalancedData
+from imbalance_lab.data.spec import MNIST
+from imbalance_lab.run.runner import run
+from imbalance_lab.training.captured_step import CapturedStep
+from imbalance_lab.training.losses import build_loss
+from imbalance_lab.training.models import build_model
 
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
 COUNTS = [200] * 10  # 2,000 training images
@@ -47,7 +48,8 @@ def train(name: str, precision: str, capture: bool, device: torch.device, data) 
     images, labels = data
     torch.manual_seed(0)
     model = build_model(name).to(device)
-    loss = build_loss("ldam", COUNTS, drw_epoch=1).to(device)
+    settings = {"max_margin": 0.5, "scale": 30.0, "drw_epoch": 1, "beta": 0.9999}
+    loss = build_loss("ldam", COUNTS, settings=settings).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, capturable=True)
     epoch_now = [0]
     step = CapturedStep(
@@ -68,7 +70,7 @@ def train(name: str, precision: str, capture: bool, device: torch.device, data) 
         index = order.indices().to(device)
         for start in range(0, len(index), BATCH):
             batch = index[start : start + BATCH]
-            inputs = (images[batch].unsqueeze(1).float() / 255.0 - PIXEL_MEAN) / PIXEL_STD
+            inputs = (images[batch].unsqueeze(1).float() / 255.0 - MNIST.mean) / MNIST.std
             with autocast:
                 step(inputs, labels[batch], graph_key=loss.phase(epoch))
         losses.append(step.epoch_loss().item())
@@ -78,7 +80,7 @@ def train(name: str, precision: str, capture: bool, device: torch.device, data) 
 
 
 def check_step(device: torch.device) -> bool:
-    data_module = ImbalancedMNIST(class_counts=COUNTS, val_per_class=10, seed=0)
+    data_module = ImbalancedData(class_counts=COUNTS, val_per_class=10, seed=0)
     data_module.setup("fit")
     data = tuple(t.to(device) for t in data_module.splits["train"])
     ok = True

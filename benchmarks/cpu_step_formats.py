@@ -30,7 +30,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from imbalance_lab.models import CNN, LSTMClassifier
+from imbalance_lab.training.models import CNN, LSTMClassifier
 
 FORMATS = {  # name -> (channels_last, bf16 autocast)
     "fp32": (False, False),

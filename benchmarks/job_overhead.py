@@ -49,7 +49,7 @@ def child(events_path: str, overrides: list[str]) -> None:
     import runpy
 
     from imbalance_lab import idx, train
-    from imbalance_lab.module import ImbalanceClassifier
+    from imbalance_lab.training.module import ImbalanceClassifier
 
     original_run, original_read = train.run, idx._read_bytes
     original_hook = ImbalanceClassifier.on_train_batch_start

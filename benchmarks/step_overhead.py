@@ -22,8 +22,8 @@ import time
 import torch
 import torch.nn.functional as F
 
-from imbalance_lab.captured_step import CapturedStep
-from imbalance_lab.models import build_model
+from imbalance_lab.training.captured_step import CapturedStep
+from imbalance_lab.training.models import build_model
 
 
 def block_seconds(step, images, labels, steps: int) -> float:

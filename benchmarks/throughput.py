@@ -5,7 +5,7 @@
     python benchmarks/throughput.py --device cuda --precision bf16-mixed
 
 The ways (training_ways.py) train the same model class on the same images (the balanced set
-ImbalancedMNIST draws at rho 1 and this seed), batch 128, the same normalisation and
+ImbalancedData draws at rho 1 and this seed), batch 128, the same normalisation and
 on-device rotation, Adam at lr 1e-3, cross-entropy: a plain eager loop, the same step
 replayed as a CUDA graph (GPU only), and the framework, imbalance_lab.train.run().
 

@@ -30,12 +30,13 @@ import torch
 import torch.nn.functional as F
 from hydra import compose, initialize_config_dir
 
-from imbalance_lab.augment import rotate_batch
-from imbalance_lab.batches import EpochOrder
-from imbalance_lab.captured_step import CapturedStep
-from imbalance_lab.data import PIXEL_MEAN, PIXEL_STD, ImbalancedMNIST
-from imbalance_lab.models import build_model
-from imbalance_lab.train import run
+from imbalance_lab.data.augment import rotate_batch
+from imbalance_lab.data.batches import EpochOrder
+from imbalance_lab.data.datamodule import ImbalancedData
+from imbalance_lab.data.spec import MNIST
+from imbalance_lab.run.runner import run
+from imbalance_lab.training.captured_step import CapturedStep
+from imbalance_lab.training.models import build_model
 
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
 NUM_CLASSES = 10
@@ -78,15 +79,15 @@ def prepare(
     images: torch.Tensor, rotation: float, generator: torch.Generator | None = None
 ) -> torch.Tensor:
     """Returns training inputs (B, 1, 28, 28) float from uint8 images (B, 28, 28), as
-    ImbalancedMNIST.on_after_batch_transfer does: scale, rotate, normalise."""
+    ImbalancedData.on_after_batch_transfer does: scale, rotate, normalise."""
     images = rotate_batch(images.unsqueeze(1).float() / 255.0, rotation, generator)
-    return (images - PIXEL_MEAN) / PIXEL_STD
+    return (images - MNIST.mean) / MNIST.std
 
 
 def training_set(train_size: int, seed: int, device: torch.device):
     """Returns (images (N, 28, 28) uint8, labels (N,) int64) on device: the very set that run()
     trains on at imbalance.rho=1, imbalance.n_max=N/10, data.val_per_class=VAL_PER_CLASS."""
-    data = ImbalancedMNIST(
+    data = ImbalancedData(
         class_counts=[train_size // NUM_CLASSES] * NUM_CLASSES,
         val_per_class=VAL_PER_CLASS,
         seed=seed,
@@ -139,7 +140,7 @@ def eager_way(name, images, labels, args, device) -> Timing:
     def epoch(e: int) -> None:
         spent = 0.0
         order.set_epoch(e)
-        # The angles' generator reseeded per epoch, as ImbalancedMNIST._angles_generator does.
+        # The angles' generator reseeded per epoch, as ImbalancedData._angles_generator does.
         angles.manual_seed((args.seed * 1_000_003 + e) * 64)
         index = order.indices().to(device)
         for start in range(0, len(index), args.batch_size):

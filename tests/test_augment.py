@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from imbalance_lab.augment import rotate_batch
-from imbalance_lab.idx import load_split
+from imbalance_lab.data.augment import rotate_batch
+from imbalance_lab.data.idx import load_split
 
 
 def digits(n: int) -> torch.Tensor:

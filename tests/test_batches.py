@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from imbalance_lab.batches import EpochOrder, TensorBatches
+from imbalance_lab.data.batches import EpochOrder, TensorBatches
 
 
 def numbered(size: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -6,7 +6,7 @@ import re
 import pytest
 import torch
 
-from cli import python
+from helpers import python
 
 
 def test_throughput_prints_every_way_and_the_cpu_verdict():

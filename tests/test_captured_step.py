@@ -6,12 +6,13 @@ import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
 
-from imbalance_lab.captured_step import CapturedStep
-from imbalance_lab.data import PIXEL_MEAN, PIXEL_STD, ImbalancedMNIST
-from imbalance_lab.history import EpochHistory
-from imbalance_lab.losses import build_loss
-from imbalance_lab.models import build_model
-from imbalance_lab.module import ImbalanceClassifier
+from imbalance_lab.data.datamodule import ImbalancedData
+from imbalance_lab.data.spec import MNIST
+from imbalance_lab.training.captured_step import CapturedStep
+from imbalance_lab.training.history import EpochHistory
+from imbalance_lab.training.losses import build_loss
+from imbalance_lab.training.models import build_model
+from imbalance_lab.training.module import ImbalanceClassifier
 
 
 def twin_models(seed: int = 0) -> tuple[torch.nn.Module, torch.nn.Module]:
@@ -119,7 +120,11 @@ def test_every_step_is_wrapped_by_the_step_hooks():
 
 
 def test_the_loss_phase_changes_only_for_deferred_reweighting():
-    drw = build_loss("ldam", [100] * 5 + [10] * 5, drw_epoch=2)
+    drw = build_loss(
+        "ldam",
+        [100] * 5 + [10] * 5,
+        settings={"max_margin": 0.5, "scale": 30.0, "drw_epoch": 2, "beta": 0.9999},
+    )
     assert [drw.phase(epoch) for epoch in range(4)] == [0, 0, 1, 1]
     plain = build_loss("cross_entropy", [100] * 5 + [10] * 5)
     assert [plain.phase(epoch) for epoch in range(4)] == [0, 0, 0, 0]
@@ -129,7 +134,7 @@ def test_framework_training_equals_a_plain_pytorch_loop_on_the_same_batches():
     """Two epochs of Lightning (manual optimisation through CapturedStep, validation, the
     per-epoch loss log) leave exactly the weights of a plain loop over the same batches."""
     counts = [20] * 5 + [60] * 5  # 400 images: 3 full batches of 128 and one of 16
-    datamodule = ImbalancedMNIST(class_counts=counts, val_per_class=5, batch_size=128, seed=3)
+    datamodule = ImbalancedData(class_counts=counts, val_per_class=5, batch_size=128, seed=3)
     pl.seed_everything(0)
     module = ImbalanceClassifier(model="rnn", class_counts=counts, step_mode="eager")
     twin = build_model("rnn")
@@ -155,7 +160,7 @@ def test_framework_training_equals_a_plain_pytorch_loop_on_the_same_batches():
         loader.sampler.set_epoch(epoch)
         total = 0.0
         for images, labels in loader:
-            images = (images.unsqueeze(1).float() / 255.0 - PIXEL_MEAN) / PIXEL_STD
+            images = (images.unsqueeze(1).float() / 255.0 - MNIST.mean) / MNIST.std
             optimizer.zero_grad()
             loss = F.cross_entropy(twin(images), labels)
             loss.backward()
@@ -180,5 +185,5 @@ def test_captures_only_where_asked_and_possible():
     forced.trainer = trainer
     with pytest.raises(ValueError, match="step_mode cuda_graph needs one CUDA device"):
         forced.captures()
-    with pytest.raises(ValueError, match="step_mode must be one of auto, eager, cuda_graph"):
+    with pytest.raises(ValueError, match="step_mode must be one of eager, auto, cuda_graph"):
         ImbalanceClassifier(step_mode="graph")

@@ -2,7 +2,7 @@
 
 import json
 
-from cli import TINY, train
+from helpers import TINY, train
 
 
 def test_multirun_two_jobs_each_in_its_own_folder(tmp_path):

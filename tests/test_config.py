@@ -2,10 +2,10 @@
 
 import pytest
 
-from imbalance_lab.config import check_config
 from imbalance_lab.errors import ConfigError
+from imbalance_lab.run.config_check import check_config
 
-from compose import compose_config
+from helpers import compose_config
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_tau_auto_is_allowed_for_posthoc():
         (["data.root=/no/such/folder"], "data.root", "existing folder"),
         (["seed=-1"], "seed", ">= 0"),
         (["trainer.max_epochs=0"], "trainer.max_epochs", ">= 1"),
-        (["step_mode=fast"], "step_mode", "one of auto, eager, cuda_graph"),
+        (["step_mode=fast"], "step_mode", "one of eager, auto, cuda_graph"),
         (["imbalance.profile=original"], "imbalance.rho", "1 with imbalance.profile=original"),
         (["data.val_per_class=-1"], "data.val_per_class", ">= 0"),
         (

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from cli import train
+from helpers import train
 
 pytestmark = pytest.mark.slow
 

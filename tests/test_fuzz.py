@@ -22,10 +22,9 @@ from hypothesis import strategies as st
 from omegaconf import OmegaConf
 
 from imbalance_lab.errors import ConfigError
-from imbalance_lab.train import run
+from imbalance_lab.run.runner import run
 
-from cli import ROOT, TINY
-from compose import compose_config
+from helpers import ROOT, TINY, compose_config
 
 MNIST = ROOT / "src" / "imbalance_lab" / "mnist"
 # One training step, one validation batch, one test batch: a valid config runs in about a second.
@@ -35,7 +34,7 @@ ONE_STEP = [
     "trainer.limit_test_batches=1",
     "checkpoint=false",
 ]
-VAL_PER_CLASS = 20  # compose.TINY
+VAL_PER_CLASS = 20  # helpers.TINY
 # Images per digit 0-9 in the official MNIST training split; the validation split comes first.
 MNIST_TRAIN = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 AVAILABLE = [n - VAL_PER_CLASS for n in MNIST_TRAIN]
@@ -44,7 +43,7 @@ PARAMS = {"cnn": 1_618_026, "rnn": 133_810}
 METHODS = ("none", "ros", "weighted")
 NAN, INF = float("nan"), float("inf")
 
-# The default of each fuzzed key (conf/train.yaml with compose.TINY).
+# The default of each fuzzed key (conf/train.yaml with helpers.TINY).
 BASE = {
     "model.name": "cnn",
     "seed": 0,
@@ -171,7 +170,11 @@ def same(found, drawn) -> bool:
 def check(changes: dict, out_dir: Path) -> None:
     """Composes BASE with changes, runs it, and checks the outcome that the oracle predicts."""
     config = {**BASE, **changes}
-    cfg = compose_config([*ONE_STEP, *(f"{k}={render(v)}" for k, v in config.items())])
+    # A real model is chosen as users choose it, by its config group (its own settings
+    # come with it); a wrong name is set on the key, where only the config check sees it.
+    group = [f"model={config['model.name']}"] if config["model.name"] in PARAMS else []
+    overrides = (f"{k}={render(v)}" for k, v in config.items())
+    cfg = compose_config([*ONE_STEP, *group, *overrides])
     for key, value in config.items():
         found = OmegaConf.select(cfg, key)
         found = OmegaConf.to_object(found) if OmegaConf.is_list(found) else found

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from imbalance_lab import idx
+from imbalance_lab.data import idx
+from imbalance_lab.data.idx import load_split
 from imbalance_lab.errors import DataError
-from imbalance_lab.idx import load_split
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]

@@ -5,18 +5,16 @@ from __future__ import annotations
 import pytest
 import torch
 
-from imbalance_lab.imbalance import (
-    class_counts,
+from imbalance_lab.imbalance.counts import class_counts, step_class_counts
+from imbalance_lab.imbalance.resampling import (
     draw_per_class,
-    inverse_frequency_weights,
-    minority_weights,
     oversample,
     ros_class_counts,
     split_per_class,
-    step_class_counts,
 )
+from imbalance_lab.imbalance.weights import inverse_frequency_weights, minority_weights
 
-from draws import gen, random_labels
+from helpers import gen, random_labels
 
 # Counts.
 

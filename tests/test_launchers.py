@@ -10,8 +10,7 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
-from cli import ROOT, TINY, train
-from compose import CONF_DIR
+from helpers import CONF_DIR, ROOT, TINY, train
 
 PARAMS = {"cnn": 1_618_026, "rnn": 133_810}
 

@@ -8,14 +8,17 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from imbalance_lab.losses import (
-    METHODS,
-    build_loss,
-    class_balanced_weights,
-    ldam_margins,
-    posthoc_adjust,
-    tune_posthoc_tau,
-)
+from imbalance_lab.imbalance.weights import class_balanced_weights
+from imbalance_lab.training.losses import LOSSES, build_loss, ldam_margins
+from imbalance_lab.training.posthoc import posthoc_adjust, tune_posthoc_tau
+
+from helpers import IMBALANCE_DEFAULTS
+
+
+def make(name: str, counts: list[int], minority=(0,), **settings):
+    """Returns loss `name` with conf/train.yaml's imbalance settings, `settings` overriding."""
+    return build_loss(name, counts, list(minority), {**IMBALANCE_DEFAULTS, **settings})
+
 
 COUNTS = [500, 50, 5]
 
@@ -38,7 +41,11 @@ HAND_LABELS = torch.tensor([0, 1])  # p_y = 3/4 and 1/2
 
 
 def test_cross_entropy_with_class_weights_is_weighted_mean():
-    loss = build_loss("cross_entropy", [1, 1], class_weights=[1.0, 3.0])
+    loss = make("cross_entropy", [1, 1], class_weights=[1.0, 3.0])
+    assert make("weighted_cross_entropy", [1, 1], minority=[1], weight=3.0).weight.tolist() == [
+        1.0,
+        3.0,
+    ]
     # (1 * ln(4/3) + 3 * ln 2) / (1 + 3): F.cross_entropy's weighted mean.
     expected = (math.log(4 / 3) + 3 * math.log(2)) / 4
     assert loss(HAND_LOGITS, HAND_LABELS).item() == pytest.approx(expected, rel=1e-6)
@@ -47,7 +54,7 @@ def test_cross_entropy_with_class_weights_is_weighted_mean():
 def test_class_balanced_beta_zero_gives_equal_weights_and_plain_ce():
     assert class_balanced_weights(COUNTS, 0.0) == [1.0, 1.0, 1.0]
     logits, labels = random_batch()
-    loss = build_loss("class_balanced", COUNTS, beta=0.0)
+    loss = make("class_balanced", COUNTS, beta=0.0)
     torch.testing.assert_close(loss(logits, labels), F.cross_entropy(logits, labels))
 
 
@@ -55,7 +62,7 @@ def test_class_balanced_beta_point_nine_by_hand():
     # Raw (1 - b) / (1 - b^n): n=1 -> 0.1 / 0.1 = 1, n=2 -> 0.1 / 0.19 = 10/19; sum 29/19.
     # Scaled to sum to C = 2: 38/29 and 20/29.
     assert class_balanced_weights([1, 2], 0.9) == pytest.approx([38 / 29, 20 / 29])
-    loss = build_loss("class_balanced", [1, 2], beta=0.9)
+    loss = make("class_balanced", [1, 2], beta=0.9)
     expected = (38 * math.log(4 / 3) + 20 * math.log(2)) / 58  # weighted mean of the CEs
     assert loss(HAND_LOGITS, HAND_LABELS).item() == pytest.approx(expected, rel=1e-6)
 
@@ -65,14 +72,14 @@ def test_class_balanced_beta_point_nine_by_hand():
 
 def test_focal_gamma_zero_is_cross_entropy():
     logits, labels = random_batch()
-    loss = build_loss("focal", COUNTS, gamma=0.0)
+    loss = make("focal", COUNTS, gamma=0.0)
     torch.testing.assert_close(loss(logits, labels), F.cross_entropy(logits, labels))
 
 
 def test_focal_gamma_two_by_hand():
     # -(1 - 3/4)^2 ln(3/4) and -(1 - 1/2)^2 ln(1/2), averaged.
     expected = ((1 / 16) * math.log(4 / 3) + (1 / 4) * math.log(2)) / 2
-    loss = build_loss("focal", [1, 1], gamma=2.0)
+    loss = make("focal", [1, 1], gamma=2.0)
     assert loss(HAND_LOGITS, HAND_LABELS).item() == pytest.approx(expected, rel=1e-6)
 
 
@@ -80,7 +87,7 @@ def test_focal_alpha_weights_each_sample_and_averages_over_the_batch():
     # alpha_0 = 0.25 on the first sample, alpha_1 = 0.75 on the second; divided by B = 2,
     # not by sum(alpha_y) = 1 as a weighted cross-entropy would.
     expected = (0.25 * (1 / 16) * math.log(4 / 3) + 0.75 * (1 / 4) * math.log(2)) / 2
-    loss = build_loss("focal", [1, 1], gamma=2.0, alpha=[0.25, 0.75])
+    loss = make("focal", [1, 1], gamma=2.0, alpha=[0.25, 0.75])
     assert loss(HAND_LOGITS, HAND_LABELS).item() == pytest.approx(expected, rel=1e-6)
 
 
@@ -89,14 +96,14 @@ def test_focal_alpha_weights_each_sample_and_averages_over_the_batch():
 
 def test_logit_adjusted_tau_zero_is_cross_entropy():
     logits, labels = random_batch()
-    loss = build_loss("logit_adjusted", COUNTS, tau=0.0)
+    loss = make("logit_adjusted", COUNTS, tau=0.0)
     torch.testing.assert_close(loss(logits, labels), F.cross_entropy(logits, labels))
 
 
 def test_logit_adjusted_by_hand():
     # Equal logits, prior (3/4, 1/4): the adjusted softmax is the prior, so the rare label
     # costs -ln(1/4) = ln 4 and the common one ln(4/3).
-    loss = build_loss("logit_adjusted", [3, 1], tau=1.0)
+    loss = make("logit_adjusted", [3, 1], tau=1.0)
     zeros = torch.zeros(2, 2)
     expected = (math.log(4 / 3) + math.log(4)) / 2
     assert loss(zeros, HAND_LABELS).item() == pytest.approx(expected, rel=1e-6)
@@ -104,8 +111,8 @@ def test_logit_adjusted_by_hand():
 
 def test_balanced_softmax_equals_logit_adjusted_at_tau_one():
     logits, labels = random_batch()
-    balanced = build_loss("balanced_softmax", COUNTS)(logits, labels)
-    adjusted = build_loss("logit_adjusted", COUNTS, tau=1.0)(logits, labels)
+    balanced = make("balanced_softmax", COUNTS)(logits, labels)
+    adjusted = make("logit_adjusted", COUNTS, tau=1.0)(logits, labels)
     torch.testing.assert_close(balanced, adjusted)
 
 
@@ -133,14 +140,14 @@ LDAM_LABELS = torch.tensor([0, 1, 1])
 
 
 def test_ldam_loss_is_ce_of_scaled_shifted_logits():
-    loss = build_loss("ldam", [100, 1], max_margin=0.5, scale=30.0)
+    loss = make("ldam", [100, 1], max_margin=0.5, scale=30.0, drw_epoch=None)
     torch.testing.assert_close(
         loss(LDAM_LOGITS, LDAM_LABELS), ldam_reference(LDAM_LOGITS, LDAM_LABELS)
     )
 
 
 def test_drw_switches_to_class_balanced_weights_exactly_at_drw_epoch():
-    loss = build_loss("ldam", [100, 1], beta=0.9999, drw_epoch=3)
+    loss = make("ldam", [100, 1], beta=0.9999, drw_epoch=3, scale=30.0)
     raw = [1e-4 / (1 - 0.9999**100), 1e-4 / (1 - 0.9999**1)]  # the latter is exactly 1
     cb = torch.tensor([2 * w / sum(raw) for w in raw])
     plain = ldam_reference(LDAM_LOGITS, LDAM_LABELS)
@@ -153,7 +160,7 @@ def test_drw_switches_to_class_balanced_weights_exactly_at_drw_epoch():
 
 
 def test_ldam_without_drw_never_reweights():
-    loss = build_loss("ldam", [100, 1])
+    loss = make("ldam", [100, 1], drw_epoch=None, scale=30.0)
     plain = ldam_reference(LDAM_LOGITS, LDAM_LABELS)
     torch.testing.assert_close(loss(LDAM_LOGITS, LDAM_LABELS, epoch=1000), plain)
 
@@ -199,10 +206,10 @@ def test_tune_posthoc_tau_takes_smallest_on_ties_with_a_balanced_prior():
 # Dtype, device-movable buffers, errors.
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", LOSSES)
 def test_bf16_logits_give_fp32_loss_close_to_fp32(method: str):
     logits, labels = random_batch()
-    loss = build_loss(method, COUNTS, scale=1.0)
+    loss = make(method, COUNTS, scale=1.0)
     low = loss(logits.bfloat16(), labels)
     assert low.dtype == torch.float32
     # bf16 keeps 8 significant bits: the logits move by about 0.4 %.
@@ -210,7 +217,7 @@ def test_bf16_logits_give_fp32_loss_close_to_fp32(method: str):
 
 
 def test_buffers_are_movable_and_stay_out_of_state_dict():
-    loss = build_loss("ldam", COUNTS, drw_epoch=1)
+    loss = make("ldam", COUNTS, drw_epoch=1)
     assert {name for name, _ in loss.named_buffers()} == {"late_weight", "margins"}
     assert loss.state_dict() == {}
     # A 'bf16-true' Trainer casts buffers too; the loss must still come out in fp32.
@@ -218,25 +225,36 @@ def test_buffers_are_movable_and_stay_out_of_state_dict():
     assert loss.to(torch.bfloat16)(logits, labels, epoch=2).dtype == torch.float32
 
 
-def test_unknown_method_names_it_and_the_allowed_ones():
+def test_unknown_loss_names_it_and_the_known_ones():
     with pytest.raises(ValueError, match=r"'hinge'.*cross_entropy.*balanced_softmax"):
         build_loss("hinge", COUNTS)
 
 
+def test_a_missing_setting_is_named():
+    with pytest.raises(TypeError, match="'focal' needs the settings alpha"):
+        build_loss("focal", COUNTS, [0], {"gamma": 2.0})
+
+
+def test_settings_other_losses_own_are_left_out():
+    # A method's settings reach the loss unchanged; those the loss does not take stay out.
+    loss = build_loss("focal", COUNTS, [0], {"gamma": 1.5, "alpha": None, "inv_rho": 0.5})
+    assert loss.gamma == 1.5
+
+
 @pytest.mark.parametrize(
-    ("method", "kwargs"),
+    ("method", "settings"),
     [
-        ("focal", {"class_weights": [1.0, 1.0, 1.0]}),
-        ("cross_entropy", {"alpha": [1.0, 1.0, 1.0]}),
-        ("class_balanced", {"drw_epoch": 5}),
+        ("focal", {"alpha": [1.0, 1.0]}),
         ("cross_entropy", {"class_weights": [1.0, 1.0]}),
+        ("focal", {"gamma": -1.0}),
+        ("ldam", {"drw_epoch": -1}),
     ],
 )
-def test_misplaced_or_misshapen_arguments_fail_early(method: str, kwargs: dict):
+def test_misshapen_or_bad_settings_fail_early(method: str, settings: dict):
     with pytest.raises(ValueError):
-        build_loss(method, COUNTS, **kwargs)
+        make(method, COUNTS, **settings)
 
 
 def test_zero_count_is_rejected_where_counts_matter():
     with pytest.raises(ValueError, match="at least one"):
-        build_loss("logit_adjusted", [10, 0])
+        make("logit_adjusted", [10, 0])

@@ -8,13 +8,12 @@ import pytest
 import torch
 from torchmetrics.utilities import dim_zero_sum
 
-from imbalance_lab.metrics import (
+from imbalance_lab.metrics.group_rates import (
     GroupErrorRates,
     confusion_counts,
-    landing_classes,
     per_class_normalised_rates,
-    rate_name,
 )
+from imbalance_lab.metrics.groups import landing_classes, rate_name
 
 KEYS = ["p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A"]
 MINORITY_SETS = [[0], [0, 1, 2], [3, 7], [0, 1, 2, 3, 4], list(range(9))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from imbalance_lab.models import CNN, LSTMClassifier, build_model, count_parameters
+from imbalance_lab.training.models import CNN, LSTMClassifier, build_model, count_parameters
 
 
 def images(batch: int, seed: int = 0) -> torch.Tensor:

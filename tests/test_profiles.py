@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from imbalance_lab.imbalance import step_class_counts
-from imbalance_lab.profiles import (
+from imbalance_lab.imbalance.counts import (
     class_order,
     draw_minority,
     exp_class_counts,
     linear_class_counts,
     minority_of,
+    step_class_counts,
 )
 
 # Minority draws (step imbalance by fraction mu).

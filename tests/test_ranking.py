@@ -1,7 +1,8 @@
 """Methods ranked per shared setting, by balanced accuracy and by ROC AUC."""
 
-from imbalance_lab.ranking import method_groups, ranking_figure, ranking_markdown
-from imbalance_lab.sweep_results import Run, grid_points
+from imbalance_lab.report.points import grid_points
+from imbalance_lab.report.ranking import method_groups, ranking_figure, ranking_markdown
+from imbalance_lab.report.runs import Run
 
 
 def run(model, method, bal_acc, roc_auc, seed):
@@ -26,9 +27,10 @@ def test_methods_are_ranked_within_each_shared_setting(tmp_path):
     assert len(groups) == 1  # the CNN's three methods; the LSTM's lone method is left out
     text = ranking_markdown(points)
     by_bal, by_auc = text.split("By ROC AUC:")
-    assert by_bal.index("| 1 | ros | 0.9100 ± 0.0141 | 2 |") < by_bal.index("| 2 | focal")
-    assert by_bal.index("| 2 | focal") < by_bal.index("| 3 | none | 0.8100 ± 0.0141 | 2 |")
-    assert "| 1 | focal | 0.9985 ± 0.0007 | 2 |" in by_auc
+    # Two seeds: mean ± t_{0.975,1} s / √2 = mean ± 12.706205 × 0.014142 / √2 = ± 0.1271.
+    assert by_bal.index("| 1 | ros | 0.9100 [0.7829, 1.0371] | 2 |") < by_bal.index("| 2 | focal")
+    assert by_bal.index("| 2 | focal") < by_bal.index("| 3 | none | 0.8100 [0.6829, 0.9371] | 2 |")
+    assert "| 1 | focal | 0.9985 [0.9921, 1.0049] | 2 |" in by_auc
     assert by_auc.index("| 2 | none") < by_auc.index("| 3 | ros")
     figure = ranking_figure(points, tmp_path / "ranking.png")
     assert figure.read_bytes()[:4] == b"\x89PNG"

@@ -2,14 +2,15 @@
 
 import pytest
 
-from imbalance_lab.recipe import plan_data
+from imbalance_lab.imbalance.plan import plan_data
 
 STEP = dict(profile="step", minority=[0, 1, 2, 3, 4], mu=None, n_max=1000, rho=10)
 
 
-def plan(**overrides):
-    values = {**STEP, "method": "none", "inv_rho": 1.0, "q": 0.5, "seed": 0, **overrides}
-    return plan_data(**values)
+def plan(method: str = "none", inv_rho: float = 1.0, q: float = 0.5, **overrides):
+    """Returns the plan of STEP with overrides; inv_rho and q are the method's settings."""
+    values = {**STEP, "seed": 0, "num_classes": 10, **overrides}
+    return plan_data(method=method, settings={"inv_rho": inv_rho, "q": q}, **values)
 
 
 def test_step_profile_without_correction():

@@ -3,26 +3,24 @@ on hand-made records."""
 
 import csv
 import json
+import math
 import statistics
 
 import pytest
 import yaml
 
-from imbalance_lab.conclusions import (
-    FAILS,
-    HOLDS,
-    NO_DATA,
+from imbalance_lab.report.claims_methods import (
     augmentation_claim,
-    conclusion_1,
-    conclusion_2,
     conclusion_3,
-    depth_claim,
     lstm_weighting_claim,
-    parameter_claim,
 )
-from imbalance_lab.sweep_results import SUMMARY_METRICS, Run, grid_points, read_run
+from imbalance_lab.report.claims_models import depth_claim, error_claim, parameter_claim
+from imbalance_lab.report.claims_rates import conclusion_1, conclusion_2
+from imbalance_lab.report.points import grid_points
+from imbalance_lab.report.runs import SUMMARY_METRICS, Run, read_run
+from imbalance_lab.report.verdicts import FAILS, HOLDS, NO_DATA, UNDECIDED
 
-from cli import python
+from helpers import python
 
 # Two models x two ROS levels x two seeds, each job a few batches of a few hundred images.
 SWEEP = [
@@ -41,15 +39,24 @@ SWEEP = [
     "model=cnn,rnn",
 ]
 CLAIMS = [
+    "Fig. 4: imbalance raises p_I→I and p_I→A, not p_A→I and p_A→A",
     "Conclusion 1: p_I→I > p_I→A > p_A→I > p_A→A",
+    "Fig. 5: ROS narrows p_I→A − p_A→I as 1/ρ grows (CNN)",
+    "Fig. 6: ROS narrows p_I→A − p_A→I as 1/ρ grows (LSTM)",
     "Conclusion 2: ROS works best when carried out to 1/ρ = 1",
+    "Fig. 7: weighted loss narrows p_I→A − p_A→I on the CNN; a high weight reverses it",
+    "Fig. 8: weighted loss fails on the LSTM",
     "Conclusion 3: ROS is a safer solution than weighted loss",
-    "ROS and weighted loss help only with augmentation (rotation)",
-    "Weighted loss fails on the LSTM",
-    "The LSTM is more parameter-efficient than the CNN",
-    "Depth: with SGD the LSTM needs lr ≥ 0.01 to reach 95%; the CNN needs 1 epoch at 0.01",
+    "Sections 3.2–3.3: ROS and weighted loss help only with augmentation (rotation)",
+    "Section 4.2: the LSTM is more parameter-efficient than the CNN",
+    "Section 4.2: the CNN's test error is below the LSTM's",
+    "Section 4.3: with SGD the LSTM needs lr ≥ 0.01 to reach 95%; the CNN 1 epoch at 0.01",
 ]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# t quantile 0.975 at 1 degree of freedom (2 seeds), from a t table to 6 decimals (so the
+# bounds agree to 1e-6, not to float precision).
+T_975_1 = 12.706205
+Z_975 = 1.959964  # normal quantile 0.975
 
 
 def job_point(job):
@@ -104,6 +111,14 @@ def test_runs_csv_lists_every_run_and_the_unfinished_one(sweep, report):
     assert "8 runs: 7 finished, 0 failed, 1 unfinished" in done.stdout
 
 
+def wilson_by_hand(k, n):
+    """The Wilson score interval's closed formula."""
+    p, z2 = k / n, Z_975**2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z_975 / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return centre - half, centre + half
+
+
 def test_summary_equals_a_hand_computation_from_metrics_json(sweep, report):
     folder, _ = sweep
     _, out = report
@@ -118,15 +133,43 @@ def test_summary_equals_a_hand_computation_from_metrics_json(sweep, report):
         assert int(row["n"]) == len(runs)
         for metric in SUMMARY_METRICS:
             values = [run[metric] for run in runs]
-            assert float(row[f"{metric} mean"]) == pytest.approx(statistics.mean(values))
-            if len(values) > 1:
-                assert float(row[f"{metric} std"]) == pytest.approx(statistics.stdev(values))
+            mean = statistics.mean(values)
+            assert float(row[f"{metric} mean"]) == pytest.approx(mean)
+            if len(values) > 1:  # two seeds: mean ± t_{0.975,1} s / √2
+                s = statistics.stdev(values)
+                assert float(row[f"{metric} std"]) == pytest.approx(s)
+                half = T_975_1 * s / math.sqrt(2)
+                assert float(row[f"{metric} 95% low"]) == pytest.approx(mean - half, abs=1e-6)
+                assert float(row[f"{metric} 95% high"]) == pytest.approx(mean + half, abs=1e-6)
             else:
                 assert row[f"{metric} std"] == ""  # one seed has no spread
+        if len(runs) == 1:  # the Wilson interval of the run's test counts
+            assert row["interval"].startswith("Wilson, one seed (")
+            counts = runs[0]["test/confusion_matrix"]
+            k, n = sum(counts[i][i] for i in range(10)), sum(map(sum, counts))
+            low, high = wilson_by_hand(k, n)
+            assert float(row["test/acc 95% low"]) == pytest.approx(low, rel=1e-6)
+            assert float(row["test/acc 95% high"]) == pytest.approx(high, rel=1e-6)
+            assert row["test/roc_auc 95% low"] == ""  # no counts behind it
+        else:
+            assert row["interval"] == "t over 2 seeds"
     assert sorted(int(row["n"]) for row in rows) == [1, 2, 2, 2]
     markdown = (out / "summary.md").read_text()
-    assert "| model | inv_rho | n | accuracy | balanced accuracy | p_I→I |" in markdown
+    assert "| model | inv_rho | n | interval | accuracy | balanced accuracy | p_I→I |" in markdown
     assert "## Per-class error rates" in markdown
+
+
+def test_summary_header_names_the_sizes_and_warns_of_smoke_runs(sweep, report):
+    folder, _ = sweep
+    _, out = report
+    sizes = json.loads(next(folder.glob("*/metrics.json")).read_text())
+    for name in ("summary.md", "conclusions.md"):
+        text = (out / name).read_text()
+        assert text.index("SMOKE-SIZED RUNS") < text.index(
+            "## The study" if "conc" in name else "## Acc"
+        )
+        assert f"| {sizes['data/test_size']:,} | {sizes['data/val_size']:,} | 1, 2 |" in text
+        assert f"{sizes['data/test_size']:,} test images (the study: 10,000)" in text
 
 
 def test_figures_are_real_pngs_and_only_those_the_data_supports(report):
@@ -148,13 +191,15 @@ def test_conclusions_name_every_claim_with_a_verdict(report):
         if cells[0] in CLAIMS:
             verdicts[cells[0]] = cells[1].strip("*")
     assert set(verdicts) == set(CLAIMS)
-    assert set(verdicts.values()) <= {HOLDS, FAILS, NO_DATA}
+    assert set(verdicts.values()) <= {HOLDS, FAILS, UNDECIDED, NO_DATA}
     # Decidable on this sweep: ROS at 1/rho 0.5 and 1.0 for both models.
-    assert verdicts[CLAIMS[1]] in (HOLDS, FAILS)
-    assert verdicts[CLAIMS[5]] in (HOLDS, FAILS)
+    for claim in ("Fig. 5", "Fig. 6", "Conclusion 2", "Section 4.2: the LSTM"):
+        assert next(v for c, v in verdicts.items() if c.startswith(claim)) != NO_DATA, claim
     # Not decidable: no weighted-loss run, no imbalanced uncorrected run, no SGD run.
-    assert verdicts[CLAIMS[0]] == verdicts[CLAIMS[2]] == verdicts[CLAIMS[6]] == NO_DATA
+    for claim in ("Fig. 4", "Conclusion 1", "Conclusion 3", "Fig. 7", "Fig. 8", "Section 4.3"):
+        assert next(v for c, v in verdicts.items() if c.startswith(claim)) == NO_DATA, claim
     assert "on per-class rates" in text and "1,618,026 parameters" in text
+    assert "| Section 2: baseline | CNN: 99.15% [98.95%, 99.31%] test accuracy" in text
 
 
 def test_wandb_without_credentials_logs_an_offline_run(sweep, tmp_path):
@@ -180,7 +225,7 @@ def test_wandb_without_credentials_logs_an_offline_run(sweep, tmp_path):
 def test_wandb_run_is_a_report_run_grouped_by_the_sweep(sweep, tmp_path, monkeypatch):
     import wandb
 
-    from imbalance_lab import report
+    from imbalance_lab.report import cli
 
     calls = []
     monkeypatch.setenv("WANDB_MODE", "offline")  # resolve_wandb_mode: no network check
@@ -188,7 +233,7 @@ def test_wandb_run_is_a_report_run_grouped_by_the_sweep(sweep, tmp_path, monkeyp
     monkeypatch.setattr(wandb, "log", lambda data: calls.append(("log", data)))
     monkeypatch.setattr(wandb, "finish", lambda: calls.append(("finish", None)))
     folder, _ = sweep
-    assert report.main([str(folder), "--out", str(tmp_path / "out"), "--wandb"]) == 0
+    assert cli.main([str(folder), "--out", str(tmp_path / "out"), "--wandb"]) == 0
     assert [name for name, _ in calls] == ["init", "log", "finish"]
     init, logged = calls[0][1], calls[1][1]
     assert (init["job_type"], init["group"], init["mode"]) == ("report", folder.name, "offline")
@@ -221,72 +266,85 @@ BASE = {
     "epochs": 10,
 }
 SLOTS = {"p_I_to_I": 4, "p_I_to_A": 5, "p_A_to_I": 5, "p_A_to_A": 4}  # 5 minority, 5 majority
+# Each seed's metrics move by (seed - 1) × JITTER: over seeds 0, 1, 2, s = JITTER and the 95%
+# t-interval is the mean ± 4.302653 × JITTER / √3 = ± 0.0025.
+JITTER = 0.001
 
 
 def record(rates=(0.3, 0.2, 0.1, 0.05), acc=0.9, seed=0, history=(), **config):
-    """Returns a finished Run with these four raw rates (and their per-class values)."""
-    metrics = {"test/acc": acc, "test/bal_acc": acc, "model/params": 1000, "model/bytes": 4000}
+    """Returns a finished Run with these four raw rates (and their per-class values) and this
+    accuracy, each moved by (seed - 1) × JITTER."""
+    shift = (seed - 1) * JITTER
+    metrics = {"test/acc": acc + shift, "test/bal_acc": acc + shift}
+    metrics |= {"model/params": 1000, "model/bytes": 4000}
     for (name, slots), rate in zip(SLOTS.items(), rates, strict=True):
-        metrics[f"test/{name}"] = rate
-        metrics[f"test/{name}_per_class"] = rate / slots
+        metrics[f"test/{name}"] = rate + shift
+        metrics[f"test/{name}_per_class"] = (rate + shift) / slots
     rows = [{"epoch": e + 1, "val/acc": a} for e, a in enumerate(history)]
     return Run(config={**BASE, **config, "seed": seed}, metrics=metrics, history=rows)
 
 
+def seeds(**kwargs):
+    """Returns three records of one setting, seeds 0, 1 and 2."""
+    return [record(seed=seed, **kwargs) for seed in range(3)]
+
+
 def points(*runs):
-    return grid_points(list(runs))
+    return grid_points([run for group in runs for run in group])
 
 
 def test_conclusion_1_holds_when_the_chain_holds_in_every_setting():
-    verdict = conclusion_1(points(record(seed=0), record(seed=1), record(model="rnn")))
+    verdict = conclusion_1(points(seeds(), seeds(model="rnn")))
     assert verdict.verdict == HOLDS
-    assert "holds in 2 of 2 settings, 3 of 3 runs" in verdict.evidence[0]
+    assert verdict.evidence[0] == "of 2 settings: holds in 2"
 
 
 def test_conclusion_1_does_not_hold_when_one_setting_breaks_the_chain():
-    runs = [record(), record(model="rnn", rates=(0.1, 0.3, 0.05, 0.02))]
-    verdict = conclusion_1(points(*runs))
+    verdict = conclusion_1(points(seeds(), seeds(model="rnn", rates=(0.1, 0.3, 0.05, 0.02))))
     assert verdict.verdict == FAILS
-    assert any("LSTM" in line and "p_I→I ≤ p_I→A" in line for line in verdict.evidence)
+    assert any(line.startswith("LSTM") and "does not hold" in line for line in verdict.evidence)
 
 
 def test_conclusion_1_on_per_class_rates_can_differ_from_the_raw_rates():
     # Raw: 0.10 > 0.09 for A->I > A->A, but per class 0.10/5 = 0.020 < 0.09/4 = 0.0225.
-    runs = points(record(rates=(0.30, 0.28, 0.10, 0.09)))
+    runs = points(seeds(rates=(0.30, 0.28, 0.10, 0.09)))
     assert conclusion_1(runs).verdict == HOLDS
     corrected = conclusion_1(runs, corrected=True)
     assert corrected.verdict == FAILS
-    assert "p_A→I per class ≤ p_A→A per class" in corrected.evidence[1]
+    assert "p_A→I per class 0.0200 [0.0195, 0.0205]" in corrected.evidence[1]
 
 
 def test_conclusion_1_needs_imbalanced_uncorrected_runs():
-    balanced = record(rho=1)
-    corrected = record(method="ros", inv_rho=1.0)
+    balanced = seeds(rho=1)
+    corrected = seeds(method="ros", inv_rho=1.0)
     assert conclusion_1(points(balanced, corrected)).verdict == NO_DATA
     # Weight 1 is no correction: it counts.
-    assert conclusion_1(points(record(method="weighted", weight=1))).verdict == HOLDS
+    assert conclusion_1(points(seeds(method="weighted", weight=1))).verdict == HOLDS
 
 
 def test_conclusion_2_checks_that_inv_rho_1_is_best():
-    ros = {"method": "ros"}
-    best_at_1 = [
-        record(inv_rho=r, acc=a, **ros) for r, a in ((0.2, 0.90), (0.6, 0.92), (1.0, 0.95))
-    ]
-    assert conclusion_2(points(*best_at_1)).verdict == HOLDS
-    best_at_06 = [
-        record(inv_rho=r, acc=a, **ros) for r, a in ((0.2, 0.90), (0.6, 0.96), (1.0, 0.95))
-    ]
-    verdict = conclusion_2(points(*best_at_06))
-    assert verdict.verdict == FAILS and "best at 1/ρ = 0.6" in verdict.evidence[0]
-    assert conclusion_2(points(record(inv_rho=0.5, **ros))).verdict == NO_DATA
+    def series(*accuracies):
+        grid = zip((0.2, 0.6, 1.0), accuracies, strict=True)
+        return points(*[seeds(method="ros", inv_rho=r, acc=a) for r, a in grid])
+
+    assert conclusion_2(series(0.90, 0.92, 0.95)).verdict == HOLDS
+    verdict = conclusion_2(series(0.90, 0.96, 0.95))
+    assert verdict.verdict == FAILS
+    assert "at 1/ρ=1 0.9500 [0.9475, 0.9525] > at 1/ρ=0.6" in verdict.evidence[1]
+    assert conclusion_2(series(0.90, 0.951, 0.95)).verdict == UNDECIDED  # within ± 0.0025
+    assert conclusion_2(points(seeds(method="ros", inv_rho=0.5))).verdict == NO_DATA
 
 
 def test_conclusion_3_compares_the_worst_case_of_each_grid():
-    ros = [record(method="ros", inv_rho=r, acc=a) for r, a in ((0.5, 0.93), (1.0, 0.95))]
-    safe_weights = [record(method="weighted", weight=w, acc=a) for w, a in ((2, 0.92), (5, 0.96))]
-    assert conclusion_3(points(*ros, *safe_weights)).verdict == HOLDS
-    risky = [record(method="weighted", weight=w, acc=a) for w, a in ((2, 0.94), (5, 0.96))]
-    assert conclusion_3(points(*ros, *risky)).verdict == FAILS
+    ros = [seeds(method="ros", inv_rho=r, acc=a) for r, a in ((0.5, 0.93), (1.0, 0.95))]
+
+    def weighted(*accuracies):
+        grid = zip((2, 5), accuracies, strict=True)
+        return [seeds(method="weighted", weight=w, acc=a) for w, a in grid]
+
+    assert conclusion_3(points(*ros, *weighted(0.92, 0.96))).verdict == HOLDS
+    assert conclusion_3(points(*ros, *weighted(0.94, 0.96))).verdict == FAILS
+    assert conclusion_3(points(*ros, *weighted(0.931, 0.96))).verdict == UNDECIDED
     assert conclusion_3(points(*ros)).verdict == NO_DATA
 
 
@@ -294,14 +352,15 @@ def test_augmentation_claim_compares_gains_with_and_without_rotation():
     def study(gain_without_rotation):
         runs = []
         for rotation, gain in ((0, gain_without_rotation), (25, 0.05)):
-            runs += [record(rotation=rotation, acc=0.90, seed=s) for s in (0, 1)]
-            runs += [record(method="ros", inv_rho=1.0, rotation=rotation, acc=0.90 + gain)]
+            runs += [seeds(rotation=rotation, acc=0.90)]
+            runs += [seeds(method="ros", inv_rho=1.0, rotation=rotation, acc=0.90 + gain)]
         return points(*runs)
 
-    assert augmentation_claim(study(0.0)).verdict == HOLDS
+    assert augmentation_claim(study(-0.03)).verdict == HOLDS  # no help without rotation
+    assert augmentation_claim(study(0.0)).verdict == UNDECIDED  # equal: cannot tell
     verdict = augmentation_claim(study(0.03))  # ROS helps without rotation too
     assert verdict.verdict == FAILS
-    assert any("rotation ±0°" in line and "helps" in line for line in verdict.evidence)
+    assert any("rotation ±0°" in line and "does not hold" in line for line in verdict.evidence)
 
 
 def test_lstm_weighting_claim_compares_the_drop_of_p_I_to_A():
@@ -310,21 +369,30 @@ def test_lstm_weighting_claim_compares_the_drop_of_p_I_to_A():
         for model, drop in (("cnn", 0.10), ("rnn", lstm_drop)):
             for weight, p_ia in ((1, 0.2), (20, 0.2 - drop)):
                 rates = (0.1, p_ia, 0.05, 0.02)
-                runs.append(record(model=model, method="weighted", weight=weight, rates=rates))
+                runs.append(seeds(model=model, method="weighted", weight=weight, rates=rates))
         return points(*runs)
 
     assert lstm_weighting_claim(study(0.01)).verdict == HOLDS
     assert lstm_weighting_claim(study(0.01), corrected=True).verdict == HOLDS
     assert lstm_weighting_claim(study(0.08)).verdict == FAILS
+    assert lstm_weighting_claim(study(0.05)).verdict == UNDECIDED  # 0.5 × 0.10 = 0.05
 
 
-def test_parameter_claim_weighs_error_against_parameters():
-    cnn, rnn = record(rho=1, acc=0.99), record(rho=1, model="rnn", acc=0.985)
-    cnn.metrics["model/params"], rnn.metrics["model/params"] = 1_618_026, 133_810
-    assert parameter_claim(points(cnn, rnn)).verdict == HOLDS
-    rnn.metrics["test/acc"] = 0.95  # five times the CNN's error
-    assert parameter_claim(points(cnn, rnn)).verdict == FAILS
-    assert parameter_claim(points(cnn)).verdict == NO_DATA
+def test_parameter_and_error_claims_weigh_error_against_parameters():
+    def pair(rnn_acc):
+        cnn, rnn = seeds(rho=1, acc=0.99), seeds(rho=1, model="rnn", acc=rnn_acc)
+        for run in cnn:
+            run.metrics["model/params"] = 1_618_026
+        for run in rnn:
+            run.metrics["model/params"] = 133_810
+        return points(cnn, rnn)
+
+    # Errors 0.010 and 0.012 (± 0.0025): 2 × 0.010 lies above 0.012, but 0.012 not above 0.010.
+    assert parameter_claim(pair(0.988)).verdict == HOLDS
+    assert error_claim(pair(0.988)).verdict == UNDECIDED
+    assert error_claim(pair(0.98)).verdict == HOLDS
+    assert parameter_claim(pair(0.95)).verdict == FAILS  # five times the CNN's error
+    assert parameter_claim(points(seeds(rho=1))).verdict == NO_DATA
 
 
 def test_depth_claim_reads_epochs_to_95_percent_from_history():
@@ -335,12 +403,14 @@ def test_depth_claim_reads_epochs_to_95_percent_from_history():
         record(model="rnn", lr=0.001, history=slow, **sgd),
         record(model="rnn", lr=0.01, history=[0.8, 0.95, 0.97], **sgd),
     ]
-    verdict = depth_claim(points(*runs))
+    verdict = depth_claim(points(runs))
     assert verdict.verdict == HOLDS
     assert any("LSTM, lr=0.01" in line and ": 2" in line for line in verdict.evidence)
     assert any("never within 10 epochs" in line for line in verdict.evidence)
+    split = runs + [record(model="rnn", lr=0.001, history=fast, seed=1, **sgd)]
+    assert depth_claim(points(split)).verdict == UNDECIDED  # the seeds disagree
     runs[1] = record(model="rnn", lr=0.001, history=fast, **sgd)  # fast at a small lr too
-    assert depth_claim(points(*runs)).verdict == FAILS
+    assert depth_claim(points(runs)).verdict == FAILS
 
 
 def test_read_run_tells_finished_failed_and_unfinished_apart(tmp_path):

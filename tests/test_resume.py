@@ -7,10 +7,9 @@ import time
 
 import pytest
 
-from imbalance_lab.train import run
+from imbalance_lab.run.runner import run
 
-from cli import ROOT, TINY, environment, train, train_command
-from compose import compose_config, without_timing
+from helpers import ROOT, TINY, compose_config, environment, train, train_command, without_timing
 
 
 def test_finished_run_is_skipped_unless_resume_is_false(tmp_path):

@@ -7,17 +7,23 @@ import math
 import pytest
 import torch
 
-from imbalance_lab.imbalance import (
+from imbalance_lab.imbalance.counts import (
     class_counts,
-    draw_per_class,
-    oversample,
-    ros_class_counts,
+    linear_class_counts,
+    minority_of,
     step_class_counts,
 )
-from imbalance_lab.profiles import linear_class_counts, minority_of
-from imbalance_lab.sampling import power_class_counts, resample, rus_class_counts, undersample
+from imbalance_lab.imbalance.resampling import (
+    draw_per_class,
+    oversample,
+    power_class_counts,
+    resample,
+    ros_class_counts,
+    rus_class_counts,
+    undersample,
+)
 
-from draws import gen, random_labels
+from helpers import gen, random_labels
 
 
 def imbalanced(counts: list[int], n: int = 2000) -> tuple[torch.Tensor, torch.Tensor]:

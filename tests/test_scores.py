@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from imbalance_lab.scores import build_scores, flatten_scores, geometric_mean
+from imbalance_lab.metrics.scores import build_scores, flatten_scores, geometric_mean
 
 
 def brute_force_auroc(scores: torch.Tensor, positive: torch.Tensor) -> float:

@@ -5,10 +5,10 @@ import json
 import pytest
 import torch
 
-from imbalance_lab.module import ImbalanceClassifier
-from imbalance_lab.train import run
+from imbalance_lab.run.runner import run
+from imbalance_lab.training.module import ImbalanceClassifier
 
-from compose import compose_config, without_timing
+from helpers import compose_config, without_timing
 
 REQUIRED = [
     "test/acc",

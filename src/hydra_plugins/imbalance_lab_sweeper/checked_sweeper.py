@@ -22,8 +22,10 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.utils import JobStatus
 from omegaconf import OmegaConf
 
-from imbalance_lab.config import check_config
 from imbalance_lab.errors import ConfigError
+from imbalance_lab.run.config_check import check_config
+from imbalance_lab.run.summary import job_names, sweep_table
+from imbalance_lab.run_folder import finished_metrics
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +109,16 @@ class CheckedSweeper(BasicSweeper):
         return returns
 
     def report(self, returns, failed) -> None:
-        """Logs how many jobs finished, were skipped and failed; exits 1 if any failed."""
-        statuses = [
-            r.return_value.get("status") if isinstance(r.return_value, dict) else None
-            for results in returns
-            for r in results
-            if r.status != JobStatus.FAILED
+        """Prints a table of every job's test scores and the sweep folder; logs how many jobs
+        finished, were skipped and failed; exits 1 if any failed."""
+        results = [r for batch in returns for r in batch]
+        statuses = [_status(r) for r in results]
+        names = job_names([list(r.overrides) for r in results])
+        jobs = [
+            (name, status, finished_metrics(Path(r.hydra_cfg.hydra.runtime.output_dir)))
+            for name, status, r in zip(names, statuses, results, strict=True)
         ]
+        print(sweep_table(jobs, Path(self.config.hydra.sweep.dir)))
         log.info(
             f"{statuses.count('finished')} jobs finished, {statuses.count('skipped')} skipped "
             f"(metrics.json already there; resume=false reruns them), {len(failed)} failed"
@@ -124,3 +129,14 @@ class CheckedSweeper(BasicSweeper):
                 folder = result.hydra_cfg.hydra.runtime.output_dir
                 print(f"failed: {folder}: {type(error).__name__}: {error}", file=sys.stderr)
             sys.exit(1)
+
+
+def _status(result) -> str:
+    """Returns 'finished', 'skipped' or 'failed' for one JobReturn: train.py's task returns a
+    dict with its status, or (optimized_metric) a float that carries it."""
+    if result.status == JobStatus.FAILED:
+        return "failed"
+    value = result.return_value
+    if isinstance(value, dict):
+        return value.get("status", "finished")
+    return getattr(value, "status", "finished")

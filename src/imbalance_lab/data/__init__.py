@@ -1,0 +1,2 @@
+"""The data: IDX files read and checked, the dataset spec, the LightningDataModule, batches
+taken from tensors on the device, and augmentation done per batch on the device."""

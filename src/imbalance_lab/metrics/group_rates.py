@@ -1,0 +1,91 @@
+"""The study's error-flow rates p_{a->b} between the minority set I and the majority set A.
+
+torchmetrics has the confusion matrix but not this summary of it, so the summary is written
+here: the maths as module-level functions, the Metric class a thin stateful wrapper.
+"""
+
+from __future__ import annotations
+
+import torch
+from torchmetrics import Metric
+
+from imbalance_lab.metrics.groups import GROUP_PAIRS, landing_classes, rate_name
+
+
+def confusion_counts(preds: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """Returns the (C, C) confusion matrix, rows = true label, columns = prediction.
+
+    preds are labels (N,) or scores (N, C), whose argmax is taken.
+    """
+    if preds.ndim == 2:
+        preds = preds.argmax(dim=1)
+    flat = target.long() * num_classes + preds.long()
+    return torch.bincount(flat, minlength=num_classes**2).reshape(num_classes, num_classes)
+
+
+def group_masks(minority: list[int], num_classes: int, device=None) -> dict[str, torch.Tensor]:
+    """Returns boolean (C,) masks of the minority set 'I' and the majority set 'A'."""
+    is_minority = torch.zeros(num_classes, dtype=torch.bool, device=device)
+    is_minority[list(minority)] = True
+    return {"I": is_minority, "A": ~is_minority}
+
+
+def group_error_rates(confmat: torch.Tensor, minority: list[int]) -> dict[str, torch.Tensor]:
+    """Returns p_{a->b} = #{misclassified, label in a, prediction in b} / #{label in a}.
+
+    The study's definition: the four rates of a group add up to that group's error rate.
+    A group with no samples gives NaN.
+    """
+    masks = group_masks(minority, confmat.shape[0], confmat.device)
+    errors = confmat.clone().fill_diagonal_(0).double()
+    rates = {}
+    for source, target in GROUP_PAIRS:
+        rows = masks[source]
+        wrong = errors[rows][:, masks[target]].sum()
+        rates[rate_name(source, target)] = wrong / confmat[rows].sum().double()
+    return rates
+
+
+def per_class_normalised_rates(
+    rates: dict[str, float], minority: list[int], num_classes: int
+) -> dict[str, float]:
+    """Returns each p_{a->b} divided by the number of classes it can land in (key suffix
+    '_per_class'): with 5 + 5 classes an error spread at random lands in A 5 times for every 4
+    times in I, and this undoes that."""
+    slots = landing_classes(minority, num_classes)
+    return {
+        f"{rate_name(a, b)}_per_class": (
+            float(rates[rate_name(a, b)]) / slots[a, b] if slots[a, b] else float("nan")
+        )
+        for a, b in GROUP_PAIRS
+    }
+
+
+class GroupErrorRates(Metric):
+    """torchmetrics Metric of the four p-rates; its state, the confusion matrix, is summed
+    across processes, so the rates are right under DDP."""
+
+    is_differentiable = False
+    higher_is_better = False
+    full_state_update = False
+
+    def __init__(self, minority: list[int], num_classes: int = 10, **kwargs):
+        super().__init__(**kwargs)
+        self.minority = sorted(set(int(c) for c in minority))
+        self.num_classes = num_classes
+        self.add_state(
+            "confmat",
+            default=torch.zeros(num_classes, num_classes, dtype=torch.long),
+            dist_reduce_fx="sum",
+        )
+
+    def update(self, preds: torch.Tensor, target: torch.Tensor) -> None:
+        """Adds a batch: preds (N,) labels or (N, C) scores, target (N,) labels."""
+        self.confmat += confusion_counts(preds, target, self.num_classes)
+
+    def compute(self) -> dict[str, torch.Tensor]:
+        """Returns {'p_I_to_I', 'p_I_to_A', 'p_A_to_I', 'p_A_to_A'} as 0-d tensors, and keeps
+        the confusion matrix summed over ranks (torchmetrics syncs only inside compute) as
+        `last_confusion` for the run's figure."""
+        self.last_confusion = self.confmat.clone()
+        return group_error_rates(self.confmat, self.minority)

@@ -1,0 +1,1 @@
+"""The report: sweep folders -> tables, figures and the study's verdicts (never imports torch)."""

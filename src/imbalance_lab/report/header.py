@@ -1,0 +1,134 @@
+"""What the numbers come from, per sweep folder: epochs, training, test and validation sizes,
+seeds per grid point and code commits; and the warning when the runs are smoke-sized."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from imbalance_lab.report.points import grid_points
+from imbalance_lab.report.runs import Run
+from imbalance_lab.report.stats import is_number
+from imbalance_lab.report.text import markdown_table, sizes
+
+MULTIRUN_FILE = "multirun.yaml"  # Hydra's record of a whole sweep, in the sweep folder
+EPOCHS_OVERRIDE = "trainer.max_epochs="
+# Below these the runs check the pipeline, not the study: MNIST's test set has 10,000 images,
+# the study trained for 10 epochs, and one seed gives no interval over seeds.
+FULL_TEST_SIZE = 10_000
+MIN_EPOCHS = 3
+
+
+@dataclass
+class SweepFacts:
+    """One sweep folder's sizes as text, and why it is smoke-sized (empty when it is not)."""
+
+    folder: str
+    runs: str
+    epochs: str
+    train: str
+    test: str
+    val: str
+    seeds: str
+    commits: str
+    smoke: list[str]
+
+
+def _pinning_grids(folder: Path) -> list[str]:
+    """Returns the names of the sweep's grids that set trainer.max_epochs themselves."""
+    try:
+        grids = OmegaConf.to_container(OmegaConf.load(folder / MULTIRUN_FILE).hydra.sweeper.grids)
+    except Exception:  # no multirun.yaml, or a sweep without named grids
+        return []
+    return [name for name, params in grids.items() if "trainer.max_epochs" in (params or {})]
+
+
+def _epochs(runs: list[Run], folder: Path) -> tuple[str, list[int]]:
+    """Returns the epochs as text (a grid that pins its own listed apart) and every value."""
+    pinned = [any(o.startswith(EPOCHS_OVERRIDE) for o in r.overrides) for r in runs]
+    epochs = [r.config.get("epochs") for r in runs]
+    usual = sorted({e for e, p in zip(epochs, pinned, strict=True) if is_number(e) and not p})
+    own = sorted({e for e, p in zip(epochs, pinned, strict=True) if is_number(e) and p})
+    text = ", ".join(map(str, usual)) or "—"
+    if own:
+        grids = ", ".join(_pinning_grids(folder)) or "runs that set trainer.max_epochs"
+        text += f"; {', '.join(map(str, own))} in {grids}"
+    return text, usual + own
+
+
+def _commits(runs: list[Run]) -> str:
+    """Returns the distinct code commits (short), and how many runs did not record one."""
+    commits = Counter(str(r.metrics.get("code/commit") or "") for r in runs)
+    named = [c[:10] for c in sorted(commits) if c]
+    missing = commits.get("", 0)
+    return ", ".join(named + ([f"not recorded ({missing} runs)"] if missing else [])) or "—"
+
+
+def sweep_facts(runs: list[Run]) -> list[SweepFacts]:
+    """Returns the facts of each sweep folder the runs come from, in order."""
+    by_folder: dict[Path, list[Run]] = {}
+    for run in runs:
+        by_folder.setdefault(run.source or Path("."), []).append(run)
+    facts = []
+    for folder, group in by_folder.items():
+        done = [r for r in group if r.status == "finished"]
+        epochs, epoch_values = _epochs(group, folder)
+        tests = [r.test_size for r in done if r.test_size is not None]
+        seeds = [p.n for p in grid_points(done)]
+        smoke = []
+        if tests and min(tests) < FULL_TEST_SIZE:
+            smoke.append(f"{sizes(tests)} test images (the study: {FULL_TEST_SIZE:,})")
+        if seeds and max(seeds) == 1:
+            smoke.append("one seed per grid point (no interval over seeds)")
+        if epoch_values and min(epoch_values) < MIN_EPOCHS:
+            smoke.append(f"{min(epoch_values)} epoch(s) of training (the study: 10)")
+        values = {k: [r.metrics.get(k) for r in done] for k in ("train/size", "data/val_size")}
+        facts.append(
+            SweepFacts(
+                folder=str(folder),
+                runs=f"{len(done)} finished of {len(group)}",
+                epochs=epochs,
+                train=sizes([int(v) for v in values["train/size"] if is_number(v)]),
+                test=sizes(tests),
+                val=sizes([int(v) for v in values["data/val_size"] if is_number(v)]),
+                seeds=sizes(seeds),
+                commits=_commits(done),
+                smoke=smoke,
+            )
+        )
+    return facts
+
+
+def is_smoke(facts: list[SweepFacts]) -> bool:
+    """Returns whether any sweep folder is smoke-sized."""
+    return any(f.smoke for f in facts)
+
+
+def header_lines(facts: list[SweepFacts]) -> list[str]:
+    """Returns the markdown header: a table of each sweep folder's sizes, then a warning box
+    when any is smoke-sized."""
+    columns = ["sweep folder", "runs", "epochs", "training images", "test images"]
+    columns += ["validation images", "seeds per point", "code commit"]
+    rows = [
+        [f"`{f.folder}`", f.runs, f.epochs, f.train, f.test, f.val, f.seeds, f.commits]
+        for f in facts
+    ]
+    lines = ["## What these numbers come from", "", *markdown_table(columns, rows), ""]
+    lines.append(
+        "Test images: per run (data/test_size, or the sum of the test confusion matrix for "
+        "runs that predate it). Seeds per point: finished runs per grid point."
+    )
+    if is_smoke(facts):
+        lines += ["", "> **⚠ SMOKE-SIZED RUNS: these numbers and verdicts are not the study's.**"]
+        for f in facts:
+            if f.smoke:
+                lines += [">", f"> `{f.folder}`: {'; '.join(f.smoke)}."]
+        lines.append(">")
+        lines.append(
+            "> They show that the pipeline runs end to end; rerun at full size (10,000 test "
+            "images, three seeds, the study's epochs) before reading any verdict."
+        )
+    return lines
