@@ -1,5 +1,5 @@
 """Does trainer.precision=bf16-mixed train as well as fp32? Test accuracy of the framework
-(imbalance_lab.train.run(), full 10,000-image test set) at several seeds of each.
+(imbalance_lab.run.run(), full 10,000-image test set) at several seeds of each.
 
     python benchmarks/bf16_check.py --device cpu --threads 1 --models cnn --bf16-seeds 3
     python benchmarks/bf16_check.py --device cuda

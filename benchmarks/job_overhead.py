@@ -10,7 +10,7 @@ so Hydra composes, checks (the project's checked sweeper) and launches the jobs 
 other in that process (the basic launcher), exactly as on the command line. The child is this
 file run with --child: before it executes train.py as __main__ it wraps four functions to
 record time.perf_counter() (one clock, one process) in an events file:
-  - imbalance_lab.train.run: a job's start and end (end = metrics.json written, run() returns);
+  - imbalance_lab.run.run: a job's start and end (end = metrics.json written, run() returns);
   - ImbalanceClassifier.on_train_batch_start: a job's first training step (its batch 0);
   - ImbalanceClassifier.on_test_end: the end of a job's test pass (what follows it in run()
     is post-processing: the confusion-matrix figure, metrics.json);

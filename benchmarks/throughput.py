@@ -7,7 +7,7 @@
 The ways (training_ways.py) train the same model class on the same images (the balanced set
 ImbalancedData draws at rho 1 and this seed), batch 128, the same normalisation and
 on-device rotation, Adam at lr 1e-3, cross-entropy: a plain eager loop, the same step
-replayed as a CUDA graph (GPU only), and the framework, imbalance_lab.train.run().
+replayed as a CUDA graph (GPU only), and the framework, imbalance_lab.run.run().
 
 With --repeats n the ways take turns n times (eager, cuda-graph, framework, eager, ...), so
 a load from other processes that drifts over minutes hits each way alike. Per way the table

@@ -5,7 +5,7 @@
   cuda-graph the whole step (gather, rotation, forward, loss, backward, Adam capturable=True)
              captured once with torch.cuda.graph and replayed; static index buffer, so the last
              partial batch is dropped. CUDA only.
-  framework  imbalance_lab.train.run() on the composed config (trainer=default, logger=none,
+  framework  imbalance_lab.run.run() on the composed config (trainer=default, logger=none,
              checkpoint=false): Lightning with the project's DataModule and module, whose
              step_mode auto replays CUDA graphs on a GPU.
 
@@ -204,7 +204,7 @@ def cuda_graph_way(name, images, labels, args, device) -> Timing:
 
 
 def framework_run(name, args, device, *, epochs, seed, precision, full_test=False) -> dict:
-    """Returns the metrics of imbalance_lab.train.run() on the composed config; the test pass
+    """Returns the metrics of imbalance_lab.run.run() on the composed config; the test pass
     uses one batch unless full_test."""
     overrides = [
         f"model={name}",

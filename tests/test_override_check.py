@@ -52,6 +52,14 @@ def test_any_trainer_argument_is_a_key_even_when_no_yaml_sets_it():
     assert "pytorch_lightning.Trainer" in str(refusal("trainer.not_an_argument=1"))
 
 
+def test_a_trainer_argument_no_file_sets_needs_its_plus_said_in_one_line():
+    message = str(refusal("trainer.deterministic=true"))
+    assert message == (
+        "trainer.deterministic is not set by trainer=default: add it with "
+        "+trainer.deterministic=true"
+    )
+
+
 def test_every_key_of_the_trainer_files_is_a_trainer_argument():
     # The trainer.* check takes Trainer's arguments as the keys: a YAML key that is not one
     # would be passed to Trainer(**...) and fail there.

@@ -77,7 +77,7 @@ def test_a_smoke_sweep_gets_the_warning_box_in_summary_and_conclusions(tmp_path)
     for text in (summary, conclusions):
         assert text.index(WARNING) < text.index("Accuracy" if text is summary else "| claim |")
         assert "250 test images (the study: 10,000)" in text
-        assert "one seed per grid point" in text and "1 epoch(s) of training" in text
+        assert "one seed per grid point" in text and "1 epoch of training" in text
     assert "| claim | verdict on smoke-sized runs (not the study's) |" in conclusions
     # The one-seed rows say their interval is Wilson, and over how many test images.
     assert "| cnn | 1 | Wilson, one seed (250 test images) | 0.9600 [0.9279, 0.9781] |" in summary

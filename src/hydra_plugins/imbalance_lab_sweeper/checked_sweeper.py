@@ -69,7 +69,8 @@ class CheckedSweeper(BasicSweeper):
             texts = _merge_overrides(parser, [grid_overrides, self._parse_config(), arguments])
             for batch in self.split_arguments(parser.parse_overrides(texts), None):
                 for job in batch:
-                    # Grids may share points (baseline is imbalance_effect at rho 1): run once.
+                    # Grids may share points (a union of experiments that share a setting): run
+                    # each once.
                     if frozenset(job) not in seen:
                         seen.add(frozenset(job))
                         jobs.append(list(job))

@@ -15,7 +15,7 @@ from imbalance_lab.report.header import SweepFacts, header_lines, is_smoke
 from imbalance_lab.report.points import Point
 from imbalance_lab.report.runs import Run, status_counts
 from imbalance_lab.report.study import study_lines
-from imbalance_lab.report.text import markdown_table
+from imbalance_lab.report.text import counted, markdown_table
 from imbalance_lab.report.verdicts import NO_DATA, Verdict
 
 
@@ -61,10 +61,11 @@ def conclusions_markdown(runs: list[Run], points: list[Point], facts: list[Sweep
         "",
         *header_lines(facts),
         "",
-        f"{counts['finished']} finished runs in {len(points)} settings ({counts['failed']} "
-        f"failed and {counts['unfinished']} unfinished runs not used). Numbers: mean [95% "
-        "interval]: a t-interval over seeds, or for one seed the Wilson interval of its test "
-        "counts; differences between settings are bounded by interval arithmetic.",
+        f"{counted(counts['finished'], 'finished run')} in {counted(len(points), 'setting')} "
+        f"({counts['failed']} failed and {counts['unfinished']} unfinished not used). "
+        "Numbers: mean [95% interval]: a t-interval over seeds, or for one seed the Wilson "
+        "interval of its test counts; differences between settings are bounded by interval "
+        "arithmetic.",
         "",
         "A claim **holds** when every comparison it makes holds with intervals apart, **does "
         "not hold** when one comparison goes the other way with intervals apart, and is "

@@ -12,7 +12,7 @@ from omegaconf import OmegaConf
 from imbalance_lab.report.points import grid_points
 from imbalance_lab.report.runs import Run
 from imbalance_lab.report.stats import is_number
-from imbalance_lab.report.text import markdown_table, sizes
+from imbalance_lab.report.text import counted, markdown_table, sizes
 
 MULTIRUN_FILE = "multirun.yaml"  # Hydra's record of a whole sweep, in the sweep folder
 EPOCHS_OVERRIDE = "trainer.max_epochs="
@@ -84,7 +84,7 @@ def sweep_facts(runs: list[Run]) -> list[SweepFacts]:
         if seeds and max(seeds) == 1:
             smoke.append("one seed per grid point (no interval over seeds)")
         if epoch_values and min(epoch_values) < MIN_EPOCHS:
-            smoke.append(f"{min(epoch_values)} epoch(s) of training (the study: 10)")
+            smoke.append(f"{counted(min(epoch_values), 'epoch')} of training (the study: 10)")
         values = {k: [r.metrics.get(k) for r in done] for k in ("train/size", "data/val_size")}
         facts.append(
             SweepFacts(

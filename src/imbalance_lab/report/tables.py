@@ -13,7 +13,7 @@ from imbalance_lab.report.runs import (
     SUMMARY_METRICS,
     Run,
 )
-from imbalance_lab.report.text import Table, cell, markdown_table, sizes, with_interval
+from imbalance_lab.report.text import Table, cell, counted, markdown_table, sizes, with_interval
 
 SUMMARY_STATS = ("mean", "std", "95% low", "95% high")
 
@@ -84,14 +84,14 @@ def summary_markdown(points: list[Point], counts: dict[str, int], facts: list[Sw
         "",
         *header_lines(facts),
         "",
-        f"{counts['finished']} finished runs ({counts['failed']} failed, {counts['unfinished']} "
-        f"unfinished: see runs.csv), each tested on {tests} test images. Each cell: mean over "
-        "the n seeds [95% interval]: a t-interval over seeds, or for one seed the Wilson "
-        "interval of the run's test counts (accuracy and rates only; the column 'interval' "
-        "says which). With few seeds a t-interval is wide (t = 12.71 for two seeds, 4.30 for "
-        "three) and may pass 0 or 1. Rates p_a→b: share of group a's test images predicted "
-        "as a wrong class of group b (I minority, A majority); per class: divided by the "
-        "number of wrong classes of b it can land in.",
+        f"{counted(counts['finished'], 'finished run')} ({counts['failed']} failed, "
+        f"{counts['unfinished']} unfinished: see runs.csv), each tested on {tests} test images. "
+        "Each cell: mean over the n seeds [95% interval]: a t-interval over seeds, or for one seed"
+        " the Wilson interval of the run's test counts (accuracy and rates only; the column "
+        "'interval' says which). With few seeds a t-interval is wide (t = 12.71 for two seeds, "
+        "4.30 for three) and may pass 0 or 1. Rates p_a→b: share of group a's test images "
+        "predicted as a wrong class of group b (I minority, A majority); per class: divided by the"
+        " number of wrong classes of b it can land in.",
     ]
     for title, metrics in (
         ("Accuracy and error rates", ("test/acc", "test/bal_acc", *RATE_METRICS)),

@@ -72,3 +72,8 @@ def write_csv(path: Path, table: Table) -> Path:
         writer.writerow(table[0])
         writer.writerows(["" if v is None else v for v in row] for row in table[1])
     return path
+
+
+def counted(n: int, noun: str) -> str:
+    """Returns '1 run', '2 runs': n and the noun, plural unless n is 1."""
+    return f"{n:,} {noun}{'s' * (n != 1)}"

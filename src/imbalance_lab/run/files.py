@@ -11,6 +11,14 @@ import torch
 from lightning_fabric.plugins import TorchCheckpointIO
 
 
+def _shareable(path: str) -> None:
+    """Gives a temporary file the mode a plain open() would (mkstemp makes it 0600, unreadable
+    to the others who share a cluster's run folders)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Writes text to path via a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -20,6 +28,7 @@ def write_text_atomic(path: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+        _shareable(temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -43,6 +52,7 @@ class AtomicCheckpointIO(TorchCheckpointIO):
         os.close(handle)
         try:
             torch.save(checkpoint, temporary)
+            _shareable(temporary)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -179,7 +179,14 @@ def _check_key(
         return  # an option only Hydra can find: it reports what is wrong
     having = [option for option in options if key in keys[option]]
     if group == "trainer" and (having or below.split(".")[0] in _trainer_arguments()):
-        return  # every trainer option takes every Trainer argument (a missing + is Hydra's)
+        if not having and not (override.is_add() or override.is_force_add()):
+            # A Trainer argument that no trainer file sets: Hydra would refuse it in 5 lines.
+            raise UnknownKeyError(
+                key,
+                value,
+                f"{key} is not set by trainer={','.join(options)}: add it with +{key}={value}",
+            )
+        return  # every trainer option takes every Trainer argument
     choice = ",".join(options)
     if not having:
         others = [

@@ -136,13 +136,10 @@ def run(
         **logger_cfg,
     )
     trainer_kwargs = OmegaConf.to_container(cfg.trainer, resolve=True)
+    if data["val_per_class"] == 0:
+        trainer_kwargs["limit_val_batches"] = 0  # no validation split: the study's baselines
     trainer, history, best = build_trainer(
-        trainer_kwargs,
-        output_dir,
-        logger,
-        checkpoint=bool(cfg.checkpoint),
-        select=cfg.select,
-        validation=data["val_per_class"] > 0,
+        trainer_kwargs, output_dir, logger, checkpoint=bool(cfg.checkpoint), select=cfg.select
     )
     resume_from = output_dir / LAST_CHECKPOINT
     resume_from = resume_from if cfg.resume and resume_from.is_file() else None

@@ -24,7 +24,8 @@ def run_summary(metrics: dict, folder: Path, skipped: bool = False) -> str:
     on = f"on {size:,} test images" if size is not None else "on the test split"
     if "select/epoch" in metrics:
         on += f", epoch {metrics['select/epoch']} (best {metrics['select/metric']})"
-    lines = [f"test {scores}", f"  ({on}; {len(metrics['history'])} epochs trained)"]
+    epochs = len(metrics["history"])
+    lines = [f"test {scores}", f"  ({on}; {epochs} epoch{'s' * (epochs != 1)} trained)"]
     if skipped:
         lines.append("  (finished before: metrics.json was already there; resume=false reruns)")
     lines.append(f"run folder: {folder}")

@@ -22,13 +22,10 @@ def build_trainer(
     *,
     checkpoint: bool,
     select: str | None,
-    validation: bool,
 ) -> tuple[pl.Trainer, EpochHistory, BestEpoch | None]:
     """Returns (trainer, its epoch history, its best-epoch tracker or None) for trainer_kwargs
     (the config's trainer node as a dict) writing under output_dir."""
     kwargs = dict(trainer_kwargs)
-    if not validation:
-        kwargs["limit_val_batches"] = 0  # no validation split: the study's baselines
     history = EpochHistory()
     callbacks: list[pl.Callback] = [history]
     best = BestEpoch(select) if select else None

@@ -47,6 +47,7 @@ def fine_tune_on_imbalanced(
     datamodule.train_on("imbalanced")
     module.fine_tune_last_layer(lr_factor)
     history.phase = 2
+    history.epoch_offset = len(history.rows)
     trainer = pl.Trainer(
         **{**trainer_kwargs, "max_epochs": epochs},
         logger=False,

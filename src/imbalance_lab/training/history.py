@@ -14,6 +14,9 @@ class EpochHistory(pl.Callback):
     def __init__(self):
         self.rows: list[dict[str, float]] = []
         self.phase = 1  # two-phase training marks its second phase's rows
+        # Epochs trained before this trainer's (two-phase training's second trainer starts
+        # at 0), so that rows are numbered 1, 2, ... across the whole run.
+        self.epoch_offset = 0
         self._epoch_started = 0.0
 
     def on_train_epoch_start(self, trainer: pl.Trainer, module: pl.LightningModule) -> None:
@@ -21,7 +24,7 @@ class EpochHistory(pl.Callback):
 
     def on_train_epoch_end(self, trainer: pl.Trainer, module: pl.LightningModule) -> None:
         # One host sync per epoch; validation of this epoch has already run.
-        row = {"epoch": trainer.current_epoch + 1}
+        row = {"epoch": self.epoch_offset + trainer.current_epoch + 1}
         if self.phase > 1:
             row["phase"] = self.phase
         for name, value in trainer.callback_metrics.items():
