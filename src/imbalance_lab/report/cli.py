@@ -2,7 +2,7 @@
 (also the console script imbalance-report).
 
 Reads every run below the sweep folders and writes runs.csv, summary.csv, summary.md, the
-figures, ranking.md and conclusions.md into the report folder (default: <first sweep
+figures, ranking.md, validation.md and conclusions.md into the report folder (default: <first sweep
 folder>/report).
 """
 
@@ -20,6 +20,7 @@ from imbalance_lab.report.ranking import ranking_figure, ranking_markdown
 from imbalance_lab.report.runs import ReportError, read_sweeps, status_counts
 from imbalance_lab.report.tables import runs_table, summary_markdown, summary_table
 from imbalance_lab.report.text import write_csv
+from imbalance_lab.report.validation import validation_markdown
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -65,6 +66,7 @@ def report(sweeps: list[Path], out: Path, use_wandb: bool = False) -> list[Path]
         ("summary.md", summary_markdown(points, counts, facts)),
         ("conclusions.md", conclusions_markdown(runs, points, facts)),
         ("ranking.md", ranking_markdown(points)),
+        ("validation.md", validation_markdown(points)),
     ):
         (out / name).write_text(text)
         written.append(out / name)
