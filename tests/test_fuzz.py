@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 from hydra.errors import MissingConfigException
 from hypothesis import Phase, event, given, settings
 from hypothesis import strategies as st
@@ -200,16 +199,6 @@ def check(changes: dict, out_dir: Path) -> None:
     assert metrics["minority"] == sorted(config["imbalance.minority"])
     assert metrics["model/params"] == PARAMS[config["model.name"]]
     assert len(metrics["history"]) == 1
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """One torch thread for the in-process runs: one-step runs on a busy 2-core machine are
-    several times faster without thread contention."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 # --- strategies ----------------------------------------------------------------------------------

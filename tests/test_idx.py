@@ -18,12 +18,8 @@ TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 IMAGES, LABELS = idx.SPLIT_FILES["train"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """load_split is lru_cached: a test that writes or monkeypatches must not see old results."""
-    load_split.cache_clear()
-    yield
-    load_split.cache_clear()
+# load_split is cached per process: every test here writes or monkeypatches files.
+pytestmark = pytest.mark.usefixtures("fresh_load_cache")
 
 
 def idx_bytes(array: np.ndarray, magic: int | None = None) -> bytes:
