@@ -57,3 +57,51 @@ def test_wandb_without_credentials_runs_offline_and_says_so(tmp_path):
     assert list(offline_runs[0].glob("*.wandb"))  # the run's records, ready for `wandb sync`
     assert list(offline_runs[0].glob("files/media/images/test/confusion_matrix*.png"))
     assert (run_dir / "metrics.json").is_file()
+
+
+def test_unknown_keys_are_refused_in_one_line_before_any_folder(tmp_path):
+    rho = "error: imbalance.rh is not a config key (did you mean imbalance.rho?)"
+    cases = {
+        "+imbalance.rh=100": rho,
+        "imbalance.rh=100": rho,
+        "+trainer.max_epoch=5": "error: trainer.max_epoch is not a config key of trainer=fast "
+        "(did you mean trainer.max_epochs?)",
+    }
+    for override, message in cases.items():
+        run_dir = tmp_path / "run"
+        done = train([*TINY, override, f"hydra.run.dir={run_dir}"])
+        assert done.returncode == 2, override
+        assert done.stderr.strip().splitlines() == [message]
+        assert not run_dir.exists() and not (tmp_path / "outputs").exists()
+
+
+def test_an_experiment_with_hydras_basic_sweeper_is_refused_saying_why(tmp_path):
+    done = train(["-m", "experiment=ros", "hydra/sweeper=basic", f"hydra.sweep.dir={tmp_path}/s"])
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert "hydra.sweeper.grids" in line and "hydra/sweeper=checked" in line
+
+
+def test_help_lists_the_groups_and_every_key_with_its_meaning():
+    done = train(["--help"])
+    assert done.returncode == 0
+    for expected in ("model=rnn", "experiment=study", "imbalance.inv_rho=1.0", "data.rotation=0"):
+        assert expected in done.stdout
+    assert "ROS" in done.stdout and "Hydra" in done.stdout
+
+
+def test_a_run_ends_with_its_summary_and_logs_without_boilerplate(tmp_path):
+    run_dir = tmp_path / "run"
+    done = train([*TINY, "model=rnn", "logger=csv", f"hydra.run.dir={run_dir}"])
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.strip().splitlines()
+    assert lines[-3].startswith("test acc ") and all(
+        rate in lines[-3] for rate in ("bal acc", "p_I→I", "p_I→A", "p_A→I", "p_A→A")
+    )
+    assert "(on 1,024 test images; 1 epoch trained)" in lines[-2]
+    assert lines[-1] == f"run folder: {run_dir}"
+    shown = done.stdout + done.stderr
+    for boilerplate in ("GPU available", "TPU available", "💡 Tip", "LeafSpec", "logging interval"):
+        assert boilerplate not in shown, boilerplate
+    log = (run_dir / "train.log").read_text()
+    assert lines[-3] in log  # the log holds the run's summary too
