@@ -123,3 +123,13 @@ def test_captions_say_which_points_have_one_seed_and_no_error_bar(tmp_path):
     )
     single = [p for p in points if p.n == 1]
     assert caption(single) == "one seed per point: no error bars; 10,000 test images per run"
+
+
+def test_a_sweep_whose_every_grid_pins_its_epochs_names_them_alone(tmp_path):
+    sweep = tmp_path / "pinned"
+    for seed in range(3):
+        write_run(sweep, seed=seed, overrides=["trainer.max_epochs=10"])
+    grids = {"baseline": {"trainer.max_epochs": 10, "seed": "0,1,2"}}
+    (sweep / "multirun.yaml").write_text(yaml.safe_dump({"hydra": {"sweeper": {"grids": grids}}}))
+    summary, _ = report(sweep, tmp_path / "out")
+    assert f"| `{sweep}` | 3 finished of 3 | 10 in baseline | 50,000 |" in summary

@@ -52,11 +52,12 @@ def _epochs(runs: list[Run], folder: Path) -> tuple[str, list[int]]:
     epochs = [r.config.get("epochs") for r in runs]
     usual = sorted({e for e, p in zip(epochs, pinned, strict=True) if is_number(e) and not p})
     own = sorted({e for e, p in zip(epochs, pinned, strict=True) if is_number(e) and p})
-    text = ", ".join(map(str, usual)) or "—"
+    text = ", ".join(map(str, usual))
     if own:
         grids = ", ".join(_pinning_grids(folder)) or "runs that set trainer.max_epochs"
-        text += f"; {', '.join(map(str, own))} in {grids}"
-    return text, usual + own
+        pinned_text = f"{', '.join(map(str, own))} in {grids}"
+        text = f"{text}; {pinned_text}" if text else pinned_text
+    return text or "—", usual + own
 
 
 def _commits(runs: list[Run]) -> str:
