@@ -13,6 +13,8 @@ from omegaconf import OmegaConf
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF_DIR = str(ROOT / "conf")
+MNIST = ROOT / "src" / "imbalance_lab" / "mnist"  # the packaged IDX files
+MAX_SEED = 2**32 - 1  # Lightning's seed_everything takes 0 .. 2**32 - 1 (numpy's seeds)
 
 # A run on a slice of real MNIST that trains in seconds on 2 CPU cores: 5 x 200 majority and
 # 5 x 50 minority images (10 batches), one epoch (trainer=fast), 20 validation images per

@@ -5,13 +5,8 @@ Validity is decided by an oracle written here from the README's table of options
 imbalance_lab.config.check_config.
 """
 
-import gzip
 import json
 import math
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,9 +18,8 @@ from omegaconf import OmegaConf
 from imbalance_lab.errors import ConfigError
 from imbalance_lab.run.runner import run
 
-from helpers import ROOT, TINY, compose_config
+from helpers import MAX_SEED, compose_config
 
-MNIST = ROOT / "src" / "imbalance_lab" / "mnist"
 # One training step, one validation batch, one test batch: a valid config runs in about a second.
 ONE_STEP = [
     "trainer.limit_train_batches=1",
@@ -37,7 +31,6 @@ VAL_PER_CLASS = 20  # helpers.TINY
 # Images per digit 0-9 in the official MNIST training split; the validation split comes first.
 MNIST_TRAIN = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 AVAILABLE = [n - VAL_PER_CLASS for n in MNIST_TRAIN]
-MAX_SEED = 2**32 - 1  # Lightning's seed_everything takes 0 .. 2**32 - 1 (numpy's seeds)
 PARAMS = {"cnn": 1_618_026, "rnn": 133_810}
 METHODS = ("none", "ros", "weighted")
 NAN, INF = float("nan"), float("inf")
@@ -320,130 +313,3 @@ def test_edge_configs(changes, tmp_path):
 def test_unknown_group_options_are_hydras_error():
     with pytest.raises(MissingConfigException, match="model/mlp"):
         compose_config(["model=mlp"])
-
-
-# --- the command line: invalid configs and corrupt data files ------------------------------------
-
-CLI_CONFIGS = {  # name: (overrides, the key the error line must name)
-    "empty_minority": (["imbalance.minority=[]"], "imbalance.minority"),
-    "seed_beyond_32_bits": ([f"seed={MAX_SEED + 1}"], "seed"),
-    "n_max_beyond_the_data": (["imbalance.n_max=6000"], "imbalance.n_max"),
-}
-
-
-def idx_bytes(path: Path) -> bytes:
-    return gzip.decompress(path.read_bytes())
-
-
-def truncate_gzip(folder: Path) -> str:
-    """Cuts the training labels' gzip stream in half; returns the broken file's name."""
-    path = folder / "train-labels-idx1-ubyte.gz"
-    raw = path.read_bytes()
-    path.write_bytes(raw[: len(raw) // 2])
-    return path.name
-
-
-def wrong_magic(folder: Path) -> str:
-    """Gives the test images the labels' magic number (0x00000801 for 0x00000803)."""
-    path = folder / "t10k-images-idx3-ubyte.gz"
-    data = idx_bytes(path)
-    path.write_bytes(gzip.compress(b"\x00\x00\x08\x01" + data[4:], compresslevel=1))
-    return path.name
-
-
-def fewer_labels(folder: Path) -> str:
-    """Makes the training labels a well-formed IDX file of 59,999 labels (60,000 images)."""
-    path = folder / "train-labels-idx1-ubyte.gz"
-    data = idx_bytes(path)
-    count = int.from_bytes(data[4:8], "big") - 1
-    path.write_bytes(gzip.compress(data[:4] + count.to_bytes(4, "big") + data[8:-1]))
-    return path.name
-
-
-CLI_DATA = {  # name: (how to break a copy of the data, what the error line must also say)
-    "truncated_gzip": (truncate_gzip, "cannot be read"),
-    "wrong_magic": (wrong_magic, "magic number 0x00000801, expected 0x00000803"),
-    "fewer_labels": (fewer_labels, "60000 images but 59999 labels"),
-}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def cli_started(request, tmp_path_factory):
-    """Yields {case: (process, stderr file, run folder, data folder or None, broken file)}.
-
-    Every command-line case starts with the module, all at once: each is mostly Python
-    start-up, and they run beside the in-process tests, which use one core."""
-    if not any("cli" in item.fixturenames for item in request.session.items):
-        yield {}
-        return
-    root = tmp_path_factory.mktemp("cli")
-    cases = {name: (overrides, None, None) for name, (overrides, _) in CLI_CONFIGS.items()}
-    for name, (breaker, _) in CLI_DATA.items():
-        folder = root / f"data_{name}"
-        shutil.copytree(MNIST, folder)
-        cases[name] = ([f"data.root={folder}"], folder, breaker(folder))
-    environment = {**os.environ, "WANDB_MODE": "disabled"}
-    started = {}
-    try:
-        for name, (overrides, folder, broken_file) in cases.items():
-            run_dir, stderr = root / name, root / f"{name}.stderr"
-            with stderr.open("w") as stream:
-                process = subprocess.Popen(
-                    [sys.executable, "train.py", *TINY, *overrides, f"hydra.run.dir={run_dir}"],
-                    cwd=ROOT,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=stream,
-                    env=environment,
-                )
-            started[name] = (process, stderr, run_dir, folder, broken_file)
-        yield started
-    finally:
-        for process, *_ in started.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-
-
-@pytest.fixture(scope="module")
-def cli(cli_started):
-    """Returns {case: (exit code, stderr, run folder, data folder or None, broken file name)}."""
-    results = {}
-    for name, (process, stderr, run_dir, folder, broken_file) in cli_started.items():
-        code = process.wait(timeout=600)
-        results[name] = (code, stderr.read_text(), run_dir, folder, broken_file)
-    return results
-
-
-def error_line(stderr: str) -> str:
-    """Returns the one 'error: ' line of stderr, after checking that there is no traceback."""
-    assert "Traceback" not in stderr, stderr[-3000:]
-    errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
-    assert len(errors) == 1, stderr[-3000:]
-    return errors[0]
-
-
-@pytest.mark.parametrize("name", CLI_CONFIGS)
-def test_cli_invalid_config_is_one_line_naming_the_key(cli, name):
-    code, stderr, run_dir, _, _ = cli[name]
-    key = CLI_CONFIGS[name][1]
-    line = error_line(stderr)
-    assert code == 2, stderr[-3000:]
-    assert line.startswith(f"error: {key}="), line
-    if name != "n_max_beyond_the_data":  # found before Lightning starts: nothing else printed
-        assert stderr.strip().splitlines() == [line]
-    assert not run_dir.exists()
-
-
-@pytest.mark.parametrize("name", CLI_DATA)
-def test_cli_corrupt_data_file_is_one_line_naming_the_file(cli, name):
-    code, stderr, run_dir, folder, broken_file = cli[name]
-    line = error_line(stderr)
-    assert code == 2, stderr[-3000:]
-    assert CLI_DATA[name][1] in line, line
-    if name == "fewer_labels":
-        # Neither file is wrong alone: the line names the folder and the split.
-        assert f"error: {folder}: " in line and "train split" in line, line
-    else:
-        assert f"error: {folder / broken_file}: " in line, line
-    assert not run_dir.exists()
