@@ -17,6 +17,7 @@ from imbalance_lab.report.stats import no_value
 Curve = tuple[list[float], list[float], list[float], list[float]]
 DPI = 120
 TITLE_POINTS = 12  # suptitle font size (pt)
+LABEL_CHARS = 24  # characters per line of a category label under the accuracy panels
 
 
 def panels(n: int, width: float, height: float, per_row: int = 2, sharey: bool = True):
@@ -93,9 +94,13 @@ def accuracy_figure(
     mean, its 95% low, high, worst mean) per category]}}): for each category and model, a
     filled marker at the best setting with its error bar, a hollow one at the worst, a line
     between (in %)."""
-    # One panel per row: the category labels need the width.
-    width = max(7.0, 0.9 * len(categories) + 3.5)
-    fig, axes = panels(len(values), width, 4.2, per_row=1)
+    # One panel per row: the category labels need the width. A label names every setting that
+    # differs between categories (profile, precision, ...), so it is wrapped onto lines of
+    # LABEL_CHARS characters under its column instead of slanting across its neighbours.
+    categories = [textwrap.fill(c, LABEL_CHARS, break_long_words=False) for c in categories]
+    width = max(7.0, 1.6 * len(categories) + 3.5)
+    label_lines = max((c.count("\n") + 1 for c in categories), default=1)
+    fig, axes = panels(len(values), width, 3.4 + 0.15 * label_lines, per_row=1)
     positions = np.arange(len(categories))
     handles = []
     for ax, (metric, models) in zip(axes, values.items(), strict=True):
@@ -120,7 +125,7 @@ def accuracy_figure(
             )
             handles += [bars, hollow]
         ax.set_xlim(-0.5, len(categories) - 0.5)
-        ax.set_xticks(positions, categories, rotation=30, ha="right", fontsize="small")
+        ax.set_xticks(positions, categories, fontsize="x-small")
         ax.set_ylabel(f"{metric} (%)")
         ax.set_title(f"Test {metric}")
         ax.grid(axis="y", alpha=0.3)
