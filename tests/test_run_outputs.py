@@ -18,7 +18,7 @@ from imbalance_lab.training.module import ImbalanceClassifier
 from helpers import TINY, compose_config, train
 
 
-def test_from_checkpoint(output_dir, metrics, cfg) -> torch.Tensor:
+def confusion_from_checkpoint(output_dir, metrics, cfg) -> torch.Tensor:
     """Returns the test confusion matrix of the checkpoint metrics.json names, reloaded with no
     arguments and tested on the run's own data."""
     from imbalance_lab.data.datamodule import ImbalancedData
@@ -37,9 +37,6 @@ def test_from_checkpoint(output_dir, metrics, cfg) -> torch.Tensor:
     )
     trainer.test(module, datamodule=datamodule, verbose=False)
     return module.group_rates["test"].last_confusion
-
-
-test_from_checkpoint.__test__ = False  # a helper, not a test
 
 
 @pytest.mark.parametrize(
@@ -62,7 +59,7 @@ def test_the_named_checkpoint_reproduces_the_test_metrics(tmp_path, overrides):
         else "checkpoints/tested.ckpt"
     )
     assert metrics["test/checkpoint"] == expected
-    reloaded = test_from_checkpoint(tmp_path, metrics, cfg)
+    reloaded = confusion_from_checkpoint(tmp_path, metrics, cfg)
     assert reloaded.tolist() == metrics["test/confusion_matrix"]
 
 
