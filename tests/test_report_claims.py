@@ -121,6 +121,22 @@ def test_augmentation_claim_compares_gains_with_and_without_rotation():
     assert any("rotation ±0°" in line and "does not hold" in line for line in verdict.evidence)
 
 
+def test_augmentation_claim_counts_each_seed_of_no_correction_once():
+    # Method none and weight 1 at the same seeds are one training each: the baseline keeps
+    # three runs (0.9 ± 0.0025), not six duplicates (± 0.0009), so a gain of 0.004 without
+    # rotation overlaps it (undecided) instead of lying apart from it (does not hold).
+    runs = []
+    for rotation in (0, 25):
+        runs += [seeds(rotation=rotation, acc=0.90)]
+        runs += [seeds(method="weighted", weight=1.0, rotation=rotation, acc=0.90)]
+        runs += [seeds(method="weighted", weight=10.0, rotation=rotation, acc=0.904)]
+    verdict = augmentation_claim(points(*runs))
+    without_rotation = [line for line in verdict.evidence if "rotation ±0°" in line]
+    assert len(without_rotation) == 1
+    assert "none 0.9000 [0.8975, 0.9025]" in without_rotation[0]
+    assert without_rotation[0].endswith("undecided")
+
+
 def test_lstm_weighting_claim_compares_the_drop_of_p_I_to_A():
     def study(lstm_drop):
         runs = []
