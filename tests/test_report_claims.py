@@ -29,11 +29,13 @@ SLOTS = {"p_I_to_I": 4, "p_I_to_A": 5, "p_A_to_I": 5, "p_A_to_A": 4}  # 5 minori
 JITTER = 0.001
 
 
-def record(rates=(0.3, 0.2, 0.1, 0.05), acc=0.9, seed=0, history=(), **config):
-    """Returns a finished Run with these four raw rates (and their per-class values) and this
-    accuracy, each moved by (seed - 1) × JITTER."""
+def record(rates=(0.3, 0.2, 0.1, 0.05), acc=0.9, seed=0, history=(), val_acc=None, **config):
+    """Returns a finished Run with these four raw rates (and their per-class values), this test
+    accuracy and validation balanced accuracy (the test's unless given), each moved by
+    (seed - 1) × JITTER."""
     shift = (seed - 1) * JITTER
     metrics = {"test/acc": acc + shift, "test/bal_acc": acc + shift}
+    metrics["val/bal_acc"] = (acc if val_acc is None else val_acc) + shift
     metrics |= {"model/params": 1000, "model/bytes": 4000}
     for (name, slots), rate in zip(SLOTS.items(), rates, strict=True):
         metrics[f"test/{name}"] = rate + shift
@@ -135,6 +137,21 @@ def test_augmentation_claim_counts_each_seed_of_no_correction_once():
     assert len(without_rotation) == 1
     assert "none 0.9000 [0.8975, 0.9025]" in without_rotation[0]
     assert without_rotation[0].endswith("undecided")
+
+
+def test_augmentation_claim_keeps_the_setting_best_on_validation_not_on_test():
+    # Weight 10 scores higher on test, weight 2 on validation: the claim compares weight 2,
+    # which without rotation is no better than no correction (holds), where weight 10 would
+    # have looked like a gain without rotation (does not hold).
+    runs = []
+    for rotation in (0, 25):
+        runs += [seeds(rotation=rotation, acc=0.90)]
+        runs += [seeds(method="weighted", weight=2.0, rotation=rotation, acc=0.85, val_acc=0.97)]
+        runs += [seeds(method="weighted", weight=10.0, rotation=rotation, acc=0.95, val_acc=0.8)]
+    verdict = augmentation_claim(points(*runs))
+    assert all("best on validation (weight 2.0)" in line for line in verdict.evidence[1:])
+    without_rotation = [line for line in verdict.evidence if "rotation ±0°" in line]
+    assert without_rotation[0].endswith(": holds")
 
 
 def test_lstm_weighting_claim_compares_the_drop_of_p_I_to_A():
