@@ -123,6 +123,25 @@ def test_augmentation_claim_compares_gains_with_and_without_rotation():
     assert any("rotation ±0°" in line and "does not hold" in line for line in verdict.evidence)
 
 
+def test_conclusion_1_counts_one_setting_per_training():
+    # Method none, weight 1 and ROS to the data's own 1/rho (0.1 at rho 10) are one training:
+    # one setting, three runs. Weight 2 is a correction: not counted.
+    runs = [
+        seeds(),
+        seeds(method="weighted", weight=1.0),
+        seeds(method="ros", inv_rho=0.1),
+        seeds(method="weighted", weight=2.0),
+        seeds(rotation=25),
+    ]
+    verdict = conclusion_1(points(*runs))
+    assert verdict.evidence[0] == "of 2 settings: holds in 2"
+    assert [line.count("(n=3)") for line in verdict.evidence[1:]] == [1, 1]
+    assert [line.split(" (n=")[0] for line in verdict.evidence[1:]] == [
+        "CNN, rotation ±0°",
+        "CNN, rotation ±25°",
+    ]
+
+
 def test_augmentation_claim_counts_each_seed_of_no_correction_once():
     # Method none and weight 1 at the same seeds are one training each: the baseline keeps
     # three runs (0.9 ± 0.0025), not six duplicates (± 0.0009), so a gain of 0.004 without

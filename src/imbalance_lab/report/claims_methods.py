@@ -5,8 +5,16 @@ methods need augmentation). Each returns a three-way Verdict with the intervals 
 from __future__ import annotations
 
 from imbalance_lab.report.labels import describe, labels, rate_label
-from imbalance_lab.report.points import Point, group_by, is_imbalanced, is_uncorrected
-from imbalance_lab.report.runs import CORRECTED_METRICS, RATE_METRICS, Run
+from imbalance_lab.report.points import (
+    CORRECTION_KEYS,
+    Point,
+    context,
+    group_by,
+    is_imbalanced,
+    is_uncorrected,
+    uncorrected_trainings,
+)
+from imbalance_lab.report.runs import CORRECTED_METRICS, RATE_METRICS
 from imbalance_lab.report.stats import Interval, is_number
 from imbalance_lab.report.text import with_interval
 from imbalance_lab.report.verdicts import Verdict, check, combine, no_data, tally
@@ -17,7 +25,6 @@ VAL_BAL = "val/bal_acc"
 # "Little effect" on the LSTM: its drop of p_I->A over the weight grid is under this share of
 # the CNN's drop (the study shows no numbers, only flat curves).
 LITTLE_EFFECT = 0.5
-KNOBS = ("method", "inv_rho", "weight")  # what a correction method changes in a setting
 ZERO = Interval(0.0, 0.0, 0.0, 0, "exact")
 
 
@@ -140,7 +147,7 @@ def conclusion_3(points: list[Point]) -> Verdict:
         "in every imbalanced setting run with both, the balanced accuracy of ROS's worst grid "
         "point lies above that of the weighted loss's worst grid point"
     )
-    groups = group_by(points, KNOBS, lambda c: c.get("method") in ("ros", "weighted"))
+    groups = group_by(points, CORRECTION_KEYS, lambda c: c.get("method") in ("ros", "weighted"))
     both = {}
     for key, group in groups.items():
         methods = {m: [p for p in group if p.config["method"] == m] for m in ("ros", "weighted")}
@@ -163,20 +170,6 @@ def conclusion_3(points: list[Point]) -> Verdict:
     return Verdict(claim, combine(outcomes), rule, [here, *evidence], study=study, here=here)
 
 
-def one_run_per_seed(points: list[Point]) -> list[Run]:
-    """Returns the uncorrected points' runs, one per seed, method none's first.
-
-    Uncorrected points of one setting from different sweeps (method none, weight 1, ROS to the
-    data's own 1/rho) train the same model on the same data at the same seed: pooling them
-    would count one measurement two or three times and narrow the t-interval (n = 6 for 3
-    seeds)."""
-    by_seed: dict[object, Run] = {}
-    for point in sorted(points, key=lambda p: p.config.get("method") != "none"):
-        for run in point.runs:
-            by_seed.setdefault(run.config.get("seed"), run)
-    return list(by_seed.values())
-
-
 def augmentation_claim(points: list[Point]) -> Verdict:
     """Returns the verdict on 'ROS and weighting help only with augmentation'."""
     claim = "Sections 3.2–3.3: ROS and weighted loss help only with augmentation (rotation)"
@@ -186,19 +179,17 @@ def augmentation_claim(points: list[Point]) -> Verdict:
         "best validation balanced accuracy lies above no correction's with rotation, and below "
         "it without rotation (overlap: undecided; grids without a validation split: no data)"
     )
-    baselines = group_by(points, KNOBS, is_uncorrected)
+    baselines = {context(p.config, CORRECTION_KEYS): p for p in uncorrected_trainings(points)}
     cases: dict[tuple, dict[float, tuple[Point, Point]]] = {}
     for method in ("ros", "weighted"):
-        treated = group_by(
-            points, KNOBS, lambda c, m=method: c.get("method") == m and not is_uncorrected(c)
-        )
+        is_treated = lambda c, m=method: c.get("method") == m and not is_uncorrected(c)  # noqa: E731
+        treated = group_by(points, CORRECTION_KEYS, is_treated)
         for key, group in treated.items():
             validated = [p for p in group if p.values(VAL_BAL)]
             if validated and key in baselines and is_imbalanced(dict(key)):
                 case = (method, *[(k, v) for k, v in key if k != "rotation"])
                 best = max(validated, key=lambda p: p.mean(VAL_BAL))
-                base = Point(config={}, runs=one_run_per_seed(baselines[key]))
-                cases.setdefault(case, {})[dict(key).get("rotation", 0)] = (best, base)
+                cases.setdefault(case, {})[dict(key).get("rotation", 0)] = (best, baselines[key])
     complete = {k: v for k, v in cases.items() if 0 in v and any(r > 0 for r in v)}
     if not complete:
         why = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from imbalance_lab.report.labels import PRETTY, labels, rate_label
-from imbalance_lab.report.points import Point, group_by, is_imbalanced, is_uncorrected
+from imbalance_lab.report.points import Point, group_by, is_imbalanced, uncorrected_trainings
 from imbalance_lab.report.runs import CORRECTED_METRICS, RATE_METRICS
 from imbalance_lab.report.text import with_interval
 from imbalance_lab.report.verdicts import Verdict, check, combine, no_data, tally
@@ -80,7 +80,8 @@ def conclusion_1(points: list[Point], corrected: bool = False) -> Verdict:
         "in every imbalanced setting (ρ > 1) trained without correction (method none, weight "
         "1, or ROS no further than 1/ρ), each rate's interval lies above the next one's"
     )
-    chosen = [p for p in points if is_imbalanced(p.config) and is_uncorrected(p.config)]
+    # weight 1 and ROS to the data's own 1/ρ train what method none trains: one setting each
+    chosen = uncorrected_trainings([p for p in points if is_imbalanced(p.config)])
     chosen = [p for p in chosen if all(p.values(m) for m in names)]  # older runs lack per-class
     if not chosen:
         return no_data(claim, rule, study, "no finished run with ρ > 1 and no correction")

@@ -143,6 +143,9 @@ def is_imbalanced(config: dict) -> bool:
     return float(config.get("rho", 1)) > 1
 
 
+CORRECTION_KEYS = ("method", "inv_rho", "weight")  # what a correction method changes in a setting
+
+
 def is_uncorrected(config: dict) -> bool:
     """Returns whether a setting trains without correction: method none, weight 1, or ROS to no
     more than the data's own 1/rho."""
@@ -152,3 +155,28 @@ def is_uncorrected(config: dict) -> bool:
     if method == "ros":
         return float(config.get("inv_rho", 1)) <= 1 / float(config.get("rho", 1)) + 1e-9
     return True
+
+
+def one_run_per_seed(points: list[Point]) -> list[Run]:
+    """Returns the uncorrected points' runs, one per seed, method none's first.
+
+    Uncorrected points of one setting from different sweeps (method none, weight 1, ROS to the
+    data's own 1/rho) train the same model on the same data at the same seed: pooling them
+    would count one measurement two or three times and narrow the t-interval (n = 6 for 3
+    seeds)."""
+    by_seed: dict[object, Run] = {}
+    for point in sorted(points, key=lambda p: p.config.get("method") != "none"):
+        for run in point.runs:
+            by_seed.setdefault(run.config.get("seed"), run)
+    return list(by_seed.values())
+
+
+def uncorrected_trainings(points: list[Point]) -> list[Point]:
+    """Returns the uncorrected points merged into one Point per training: those that differ
+    only in how they say "no correction" (CORRECTION_KEYS) become one, with one run per seed,
+    named by method none's setting where there is one."""
+    merged = []
+    for group in group_by(points, CORRECTION_KEYS, is_uncorrected).values():
+        first = min(group, key=lambda p: p.config.get("method") != "none")
+        merged.append(Point(config=first.config, runs=one_run_per_seed(group)))
+    return merged
