@@ -3,7 +3,6 @@
 
 import logging
 import os
-import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -17,6 +16,7 @@ from omegaconf import DictConfig
 from imbalance_lab.errors import ConfigError, DataError
 from imbalance_lab.run import dirnames
 from imbalance_lab.run.help_text import help_text
+from imbalance_lab.run.new_folders import remove_run_folder
 from imbalance_lab.run.outcome import JobOutcome
 from imbalance_lab.run.override_check import check_overrides, wants_help
 from imbalance_lab.run.quiet import quiet_libraries
@@ -85,9 +85,10 @@ def main(cfg: DictConfig) -> dict | JobOutcome:
             raise
         # Under DDP every rank gets here: one of them speaks and tidies up.
         if rank_zero_only.rank == 0:
-            # The folder holds only what Hydra wrote: remove it, leave nothing half written.
+            # The folder holds only what Hydra wrote: remove it (and outputs/runs/ when Hydra
+            # made that too), leave nothing half written.
             if holds_only_startup_files(output_dir):
-                shutil.rmtree(output_dir, ignore_errors=True)
+                remove_run_folder(output_dir)
             print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     (output_dir / ERROR_FILE).unlink(missing_ok=True)  # left by an earlier, failed attempt

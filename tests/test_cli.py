@@ -30,6 +30,19 @@ def test_bad_value_is_one_line_and_leaves_no_folder(tmp_path):
     assert not run_dir.exists()
 
 
+def test_a_refused_run_removes_the_folders_made_for_it_and_keeps_older_ones(tmp_path):
+    # As outputs/runs/<time> by default: Hydra makes outputs/ and outputs/runs/ too.
+    run_dir = tmp_path / "outputs" / "runs" / "now"
+    done = train([*TINY, "imbalance.rho=0.5", f"hydra.run.dir={run_dir}"])
+    assert done.returncode == 2
+    assert list(tmp_path.iterdir()) == []
+    # An outputs/runs/ that was there before stays, empty as it was.
+    run_dir.parent.mkdir(parents=True)
+    done = train([*TINY, "imbalance.rho=0.5", f"hydra.run.dir={run_dir}"])
+    assert done.returncode == 2
+    assert run_dir.parent.is_dir() and list(run_dir.parent.iterdir()) == []
+
+
 def test_multirun_checks_every_job_before_the_first_trains(tmp_path):
     sweep = tmp_path / "sweep"
     args = ["-m", *TINY, "imbalance.method=ros", "imbalance.inv_rho=0.5,0.1"]
