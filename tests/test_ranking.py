@@ -17,6 +17,8 @@ RUNS = [
     run("cnn", "ros", 0.92, 0.96, 1),
     run("cnn", "focal", 0.85, 0.999, 0),
     run("cnn", "focal", 0.85, 0.998, 1),
+    run("cnn", "rus", 0.50, 0.50, 0),
+    run("cnn", "rus", 0.50, 0.50, 1),
     run("rnn", "none", 0.70, 0.90, 0),  # the LSTM has one method only: nothing to rank
 ]
 
@@ -24,13 +26,17 @@ RUNS = [
 def test_methods_are_ranked_within_each_shared_setting(tmp_path):
     points = grid_points(RUNS)
     groups = method_groups(points)
-    assert len(groups) == 1  # the CNN's three methods; the LSTM's lone method is left out
+    assert len(groups) == 1  # the CNN's four methods; the LSTM's lone method is left out
     text = ranking_markdown(points)
     by_bal, by_auc = text.split("By ROC AUC:")
     # Two seeds: mean ± t_{0.975,1} s / √2 = mean ± 12.706205 × 0.014142 / √2 = ± 0.1271.
-    assert by_bal.index("| 1 | ros | 0.9100 [0.7829, 1.0371] | 2 |") < by_bal.index("| 2 | focal")
+    first = by_bal.index("| 1 | ros | 0.9100 [0.7829, 1.0371] | 2 | — |")
+    assert first < by_bal.index("| 2 | focal")
+    # focal's 0.85 [0.85, 0.85] lies inside ros's interval; rus's 0.50 wholly below it.
+    assert "| 2 | focal | 0.8500 [0.8500, 0.8500] | 2 | not told apart |" in by_bal
     assert by_bal.index("| 2 | focal") < by_bal.index("| 3 | none | 0.8100 [0.6829, 0.9371] | 2 |")
-    assert "| 1 | focal | 0.9985 [0.9921, 1.0049] | 2 |" in by_auc
+    assert "| 4 | rus | 0.5000 [0.5000, 0.5000] | 2 | below |" in by_bal
+    assert "| 1 | focal | 0.9985 [0.9921, 1.0049] | 2 | — |" in by_auc
     assert by_auc.index("| 2 | none") < by_auc.index("| 3 | ros")
     figure = ranking_figure(points, tmp_path / "ranking.png")
     assert figure.read_bytes()[:4] == b"\x89PNG"

@@ -13,6 +13,7 @@ from imbalance_lab.report.plots import caption, seed_interval
 from imbalance_lab.report.points import Point, group_by, varying_keys
 from imbalance_lab.report.stats import no_value
 from imbalance_lab.report.text import markdown_table, with_interval
+from imbalance_lab.report.verdicts import HOLDS, UNDECIDED, compare
 
 RANKED_BY = {"test/bal_acc": "balanced accuracy", "test/roc_auc": "ROC AUC"}
 
@@ -34,6 +35,18 @@ def _ranked(group: list[Point], metric: str) -> list[Point]:
     return sorted(group, key=lambda p: (no_value(p.mean(metric)), -p.mean(metric)))
 
 
+def versus_first(first: Point, point: Point, metric: str) -> str:
+    """Returns how point stands against rank 1: 'below' when rank 1's 95% interval lies wholly
+    above point's, 'not told apart' when they overlap (or one has no interval), '—' for rank 1
+    itself or without the metric."""
+    if point is first:
+        return "—"
+    outcome = compare(first.interval(metric), point.interval(metric))
+    if outcome == HOLDS:
+        return "below"
+    return "not told apart" if outcome == UNDECIDED else "—"
+
+
 def ranking_markdown(points: list[Point]) -> str:
     """Returns ranking.md: per shared setting, the methods by balanced accuracy and ROC AUC."""
     groups = method_groups(points)
@@ -44,23 +57,26 @@ def ranking_markdown(points: list[Point]) -> str:
         "# Methods ranked",
         "",
         "Mean over seeds [95% interval: t over seeds, or Wilson from the test counts for one "
-        "seed where the metric has counts]; n = seeds. Ranks whose intervals overlap are not "
-        "told apart by these runs.",
+        "seed where the metric has counts]; n = seeds. 'vs rank 1': below when rank 1's interval "
+        "lies wholly above the method's; not told apart by these runs when the two overlap.",
         "",
     ]
     for context, group in groups.items():
         lines += [f"## {_label(context, shown)}", ""]
         for metric, name in RANKED_BY.items():
+            ranked = _ranked(group, metric)
             rows = [
                 [
                     rank,
                     point.config["method"],
                     with_interval(point.interval(metric), point.mean(metric)),
                     point.n,
+                    versus_first(ranked[0], point, metric),
                 ]
-                for rank, point in enumerate(_ranked(group, metric), 1)
+                for rank, point in enumerate(ranked, 1)
             ]
-            lines += [f"By {name}:", "", *markdown_table(["rank", "method", name, "n"], rows), ""]
+            header = ["rank", "method", name, "n", "vs rank 1"]
+            lines += [f"By {name}:", "", *markdown_table(header, rows), ""]
     return "\n".join(lines)
 
 
