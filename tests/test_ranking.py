@@ -42,6 +42,17 @@ def test_methods_are_ranked_within_each_shared_setting(tmp_path):
     assert figure.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_weight_1_is_no_correction_and_joins_method_none():
+    # The study's sweeps: weight 1 trains what method none trains, at the same seeds.
+    # Every run records imbalance.weight (1.0 by default), so all three share one setting.
+    none, ros = (
+        [Run({**r.config, "weight": 1.0}, r.metrics) for r in RUNS[i : i + 2]] for i in (0, 2)
+    )
+    weight_1 = [Run({**r.config, "method": "weighted"}, r.metrics) for r in none]
+    (group,) = method_groups(grid_points([*none, *ros, *weight_1])).values()
+    assert sorted((p.config["method"], p.n) for p in group) == [("none", 2), ("ros", 2)]
+
+
 def test_no_ranking_without_two_methods(tmp_path):
     points = grid_points(RUNS[-1:])
     assert "No setting holds runs of two or more methods" in ranking_markdown(points)

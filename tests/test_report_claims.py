@@ -125,12 +125,13 @@ def test_augmentation_claim_compares_gains_with_and_without_rotation():
 
 def test_conclusion_1_counts_one_setting_per_training():
     # Method none, weight 1 and ROS to the data's own 1/rho (0.1 at rho 10) are one training:
-    # one setting, three runs. Weight 2 is a correction: not counted.
+    # one setting, three runs. Weight 2 and focal are corrections: not counted.
     runs = [
         seeds(),
         seeds(method="weighted", weight=1.0),
         seeds(method="ros", inv_rho=0.1),
         seeds(method="weighted", weight=2.0),
+        seeds(method="focal", rho=100),  # a correction (experiment=methods): not counted
         seeds(rotation=25),
     ]
     verdict = conclusion_1(points(*runs))

@@ -148,13 +148,13 @@ CORRECTION_KEYS = ("method", "inv_rho", "weight")  # what a correction method ch
 
 def is_uncorrected(config: dict) -> bool:
     """Returns whether a setting trains without correction: method none, weight 1, or ROS to no
-    more than the data's own 1/rho."""
-    method = config.get("method")
+    more than the data's own 1/rho. Every other method (focal, ldam, rus, ...) corrects."""
+    method = config.get("method", "none")  # runs from before imbalance.method existed: none
     if method == "weighted":
         return config.get("weight") == 1
     if method == "ros":
         return float(config.get("inv_rho", 1)) <= 1 / float(config.get("rho", 1)) + 1e-9
-    return True
+    return method == "none"
 
 
 def one_run_per_seed(points: list[Point]) -> list[Run]:
@@ -174,9 +174,10 @@ def one_run_per_seed(points: list[Point]) -> list[Run]:
 def uncorrected_trainings(points: list[Point]) -> list[Point]:
     """Returns the uncorrected points merged into one Point per training: those that differ
     only in how they say "no correction" (CORRECTION_KEYS) become one, with one run per seed,
-    named by method none's setting where there is one."""
+    named method none (with method none's setting where there is one)."""
     merged = []
     for group in group_by(points, CORRECTION_KEYS, is_uncorrected).values():
         first = min(group, key=lambda p: p.config.get("method") != "none")
-        merged.append(Point(config=first.config, runs=one_run_per_seed(group)))
+        config = {**first.config, "method": "none"}
+        merged.append(Point(config=config, runs=one_run_per_seed(group)))
     return merged

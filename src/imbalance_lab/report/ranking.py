@@ -10,7 +10,13 @@ from pathlib import Path
 from imbalance_lab.report.figures import error_bars, panels, save
 from imbalance_lab.report.labels import describe
 from imbalance_lab.report.plots import caption, seed_interval
-from imbalance_lab.report.points import Point, group_by, varying_keys
+from imbalance_lab.report.points import (
+    Point,
+    group_by,
+    is_uncorrected,
+    uncorrected_trainings,
+    varying_keys,
+)
 from imbalance_lab.report.stats import no_value
 from imbalance_lab.report.text import markdown_table, with_interval
 from imbalance_lab.report.verdicts import HOLDS, UNDECIDED, compare
@@ -20,8 +26,10 @@ RANKED_BY = {"test/bal_acc": "balanced accuracy", "test/roc_auc": "ROC AUC"}
 
 def method_groups(points: list[Point]) -> dict[tuple, list[Point]]:
     """Returns the points grouped by everything but the method, keeping groups where at least
-    two methods compete."""
-    groups = group_by(points, drop=("method",))
+    two methods compete. Weight 1 or ROS to the data's own 1/rho is method none under another
+    name: it joins none's runs instead of ranking as a method of its own."""
+    corrected = [p for p in points if not is_uncorrected(p.config)]
+    groups = group_by(corrected + uncorrected_trainings(points), drop=("method",))
     return {key: group for key, group in groups.items() if len(group) >= 2}
 
 
