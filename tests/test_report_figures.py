@@ -38,9 +38,9 @@ def test_accuracy_figure_wraps_category_labels_so_that_they_never_overlap(monkey
     canvas = FigureCanvasAgg(fig)  # laid out as savefig laid it out
     canvas.draw()
     renderer = canvas.get_renderer()
-    for ax in fig.axes:
-        if not ax.get_xticklabels():
-            continue  # the legend's axes
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 1  # one metric, one panel
+    for ax in panels:
         labels = ax.get_xticklabels()
         texts = [label.get_text() for label in labels]
         # Every word of each category kept, in order; no line longer than LABEL_CHARS.

@@ -157,27 +157,20 @@ def is_uncorrected(config: dict) -> bool:
     return method == "none"
 
 
-def one_run_per_seed(points: list[Point]) -> list[Run]:
-    """Returns the uncorrected points' runs, one per seed, method none's first.
+def uncorrected_trainings(points: list[Point]) -> list[Point]:
+    """Returns the uncorrected points merged into one Point per training, named method none
+    (with method none's setting where there is one) and holding one run per seed, none's first.
 
     Uncorrected points of one setting from different sweeps (method none, weight 1, ROS to the
     data's own 1/rho) train the same model on the same data at the same seed: pooling them
     would count one measurement two or three times and narrow the t-interval (n = 6 for 3
     seeds)."""
-    by_seed: dict[object, Run] = {}
-    for point in sorted(points, key=lambda p: p.config.get("method") != "none"):
-        for run in point.runs:
-            by_seed.setdefault(run.config.get("seed"), run)
-    return list(by_seed.values())
-
-
-def uncorrected_trainings(points: list[Point]) -> list[Point]:
-    """Returns the uncorrected points merged into one Point per training: those that differ
-    only in how they say "no correction" (CORRECTION_KEYS) become one, with one run per seed,
-    named method none (with method none's setting where there is one)."""
     merged = []
     for group in group_by(points, CORRECTION_KEYS, is_uncorrected).values():
-        first = min(group, key=lambda p: p.config.get("method") != "none")
-        config = {**first.config, "method": "none"}
-        merged.append(Point(config=config, runs=one_run_per_seed(group)))
+        ordered = sorted(group, key=lambda p: p.config.get("method") != "none")
+        by_seed: dict[object, Run] = {}
+        for run in (run for point in ordered for run in point.runs):
+            by_seed.setdefault(run.config.get("seed"), run)
+        config = {**ordered[0].config, "method": "none"}
+        merged.append(Point(config=config, runs=list(by_seed.values())))
     return merged
