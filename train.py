@@ -11,18 +11,32 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from lightning_fabric.utilities.rank_zero import rank_zero_only
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
-from imbalance_lab.errors import ConfigError, DataError
+from imbalance_lab.config.identity import fingerprint
+from imbalance_lab.errors import ConfigError, DataError, FolderError
 from imbalance_lab.run import dirnames
 from imbalance_lab.run.help_text import help_text
+from imbalance_lab.run.interrupts import (
+    RunInterrupted,
+    exit_interrupted,
+    resume_command,
+    signals_interrupt,
+)
 from imbalance_lab.run.new_folders import remove_run_folder
 from imbalance_lab.run.outcome import JobOutcome
 from imbalance_lab.run.override_check import check_overrides, wants_help
 from imbalance_lab.run.quiet import quiet_libraries
 from imbalance_lab.run.runner import run
 from imbalance_lab.run.summary import run_summary
-from imbalance_lab.run_folder import ERROR_FILE, TRAIN_LOG, finished_metrics
+from imbalance_lab.run_folder import (
+    ERROR_FILE,
+    FINGERPRINT_FILE,
+    HOLDER_FILE,
+    LOCK_FILE,
+    TRAIN_LOG,
+    finished_metrics,
+)
 
 CONF_DIR = Path(__file__).resolve().parent / "conf"
 dirnames.register()  # conf/train.yaml names sweep jobs with ${short_dirname:...}
@@ -31,10 +45,11 @@ log = logging.getLogger(__name__)
 
 
 def holds_only_startup_files(folder: Path) -> bool:
-    """Returns whether folder holds only what Hydra (and Lightning's DDP ranks) write before
-    training: .hydra/, train.log, .pl_hydra_rank_N/, train_ddp_process_N.log."""
+    """Returns whether folder holds only what is written before training: by Hydra (train.log),
+    by run() once it holds the folder (.hydra/, fingerprint.json, the lock and its holder) and
+    by Lightning's DDP ranks (.pl_hydra_rank_N/, train_ddp_process_N.log)."""
     return all(
-        p.name in (".hydra", TRAIN_LOG)
+        p.name in (".hydra", TRAIN_LOG, FINGERPRINT_FILE, LOCK_FILE, HOLDER_FILE)
         or p.name.startswith(".pl_hydra_rank_")
         or (p.name.startswith("train_ddp_process_") and p.suffix == ".log")
         for p in folder.iterdir()
@@ -55,6 +70,14 @@ def threads_per_job(launcher: DictConfig, threads: int | None) -> int | None:
     return None
 
 
+def is_finished(output_dir: Path, cfg: DictConfig) -> bool:
+    """Returns whether output_dir holds this config's finished run (metrics.json of its
+    fingerprint): what a rerun skips."""
+    metrics = finished_metrics(output_dir)
+    own = fingerprint(OmegaConf.to_container(cfg, resolve=True))
+    return metrics is not None and metrics.get("config/fingerprint") == own
+
+
 def write_to_log_file(text: str) -> None:
     """Appends text to the run's train.log (Hydra's file handler) and nowhere else."""
     for handler in logging.getLogger().handlers:
@@ -72,9 +95,25 @@ def main(cfg: DictConfig) -> dict | JobOutcome:
     output_dir = Path(hydra_cfg.runtime.output_dir)
     multirun = hydra_cfg.mode == RunMode.MULTIRUN
     group = Path(hydra_cfg.sweep.dir).name if multirun else None
-    skipped = bool(cfg.get("resume")) and finished_metrics(output_dir) is not None
+    skipped = bool(cfg.get("resume")) and is_finished(output_dir, cfg)
     try:
-        metrics = run(cfg, output_dir, group, threads_per_job(hydra_cfg.launcher, cfg.threads))
+        with signals_interrupt():
+            metrics = run(cfg, output_dir, group, threads_per_job(hydra_cfg.launcher, cfg.threads))
+    except RunInterrupted as error:
+        if multirun:
+            where = f"the sweep {hydra_cfg.sweep.dir} (job {output_dir.name})"
+            command = resume_command(sys.argv[1:], "hydra.sweep.dir", hydra_cfg.sweep.dir)
+        else:
+            where = str(output_dir)
+            command = resume_command(sys.argv[1:], "hydra.run.dir", str(output_dir))
+        exit_interrupted(error, where, command)
+    except FolderError as error:
+        # The folder is another run's (its results, or its process): leave it as it is.
+        if not multirun:
+            print(f"error: {error}", file=sys.stderr)
+            sys.exit(2)
+        log.warning(f"job refused: {error}")
+        return {"status": "refused", "metrics": None}
     except Exception as error:
         if multirun:
             # The sweep goes on without this job; the sweeper lists it at the end.
@@ -109,6 +148,13 @@ def preflight(argv: list[str]) -> None:
     if wants_help(argv):
         print(help_text(CONF_DIR))
         sys.exit(0)
+    if {"-m", "--multirun"} & set(argv) and {"-c", "--cfg"} & {a.split("=")[0] for a in argv}:
+        print(
+            "error: --cfg shows one job's config and Hydra takes it without -m; list a sweep's "
+            "jobs and their folders with hydra.sweeper.dry_run=true",
+            file=sys.stderr,
+        )
+        sys.exit(2)
     try:
         check_overrides(argv, CONF_DIR)
     except ConfigError as error:

@@ -13,7 +13,7 @@ from imbalance_lab.training.losses import LOSSES
 from helpers import IMBALANCE_DEFAULTS
 
 # imbalance.* keys that describe the profile, not a method.
-PROFILE_KEYS = {"profile", "minority", "mu", "n_max", "rho", "method"}
+PROFILE_KEYS = {"profile", "minority", "mu", "partition_seed", "n_max", "rho", "method"}
 
 
 @pytest.mark.parametrize("name", METHODS)

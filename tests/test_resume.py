@@ -82,3 +82,16 @@ def test_killed_run_continues_from_its_checkpoint_to_the_same_metrics(tmp_path):
     straight_metrics = json.loads((tmp_path / "straight" / "metrics.json").read_text())
     assert len(resumed_metrics["history"]) == 3
     assert without_timing(resumed_metrics) == without_timing(straight_metrics)
+
+
+def test_a_rerun_at_the_same_thread_count_repeats_every_metric_bit_for_bit(tmp_path):
+    # As a user reruns it: a fresh process each time, two torch threads (what one job of a
+    # 2-core machine gets), the CNN with rotation and ROS so that every random draw is used.
+    args = [*TINY, "threads=2", "data.rotation=25", "imbalance.method=ros", "imbalance.inv_rho=0.5"]
+    metrics = []
+    for name in ("first", "again"):
+        done = train([*args, f"hydra.run.dir={tmp_path / name}"])
+        assert done.returncode == 0, done.stderr[-2000:]
+        metrics.append(json.loads((tmp_path / name / "metrics.json").read_text()))
+    assert metrics[0]["env/threads"] == 2
+    assert without_timing(metrics[0]) == without_timing(metrics[1])

@@ -185,7 +185,17 @@ def test_original_profile_keeps_what_the_validation_split_leaves(tmp_path):
 def test_metrics_record_evaluated_images_and_the_code_commit(tmp_path):
     metrics = run(compose_config(["model=rnn", "trainer.limit_train_batches=2"]), tmp_path)
     assert metrics["data/test_size"] == 1024  # trainer=fast: 8 test batches of 128
+    assert metrics["data/test_split_size"] == 10_000  # MNIST's own
     assert metrics["data/val_size"] == 200
+    assert metrics["data/val_scored"] == 200  # trainer=fast: 4 batches of 128 reach all 200
+    # Planned: 5 x 200 + 5 x 50 images per epoch; trained: 2 batches of 128.
+    assert metrics["train/size"] == 1250
+    assert metrics["train/batches_per_epoch"] == 2
+    assert metrics["train/images_per_epoch"] == metrics["train/images_trained"] == 256
+    assert [row["train/images"] for row in metrics["history"]] == [256]
+    assert metrics["env/threads"] == torch.get_num_threads() == 1  # conftest: one thread
+    assert metrics["env/cpu"] and metrics["env/gpu"] is None
+    assert metrics["env/torch"] == torch.__version__
     commit = metrics["code/commit"]
     # Tests run from a git checkout: a 40-hex hash, '+dirty' while tracked files are edited.
     assert commit is not None and len(commit.removesuffix("+dirty")) == 40

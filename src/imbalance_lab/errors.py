@@ -1,4 +1,5 @@
-"""The one exception a user sees for bad input: one line, naming what to fix."""
+"""The exceptions a user sees for bad input, each one line naming what to fix: a config value
+(ConfigError), a data file (DataError), a run folder that cannot take the run (FolderError)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,8 @@ class ConfigError(ValueError):
 
 class DataError(RuntimeError):
     """A data file is missing, corrupt or inconsistent; str() is the one-line message."""
+
+
+class FolderError(RuntimeError):
+    """A run folder cannot take this run: it holds the results of another config, or another
+    process is running in it; str() is the one-line message, with the way out."""

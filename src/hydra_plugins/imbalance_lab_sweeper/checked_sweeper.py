@@ -1,6 +1,10 @@
-"""Hydra's basic sweeper with two additions for studies:
+"""Hydra's basic sweeper with three additions for studies:
 
-- every job's config is composed and checked before the first job starts;
+- every job's config is composed and checked before the first job starts, and so is every
+  job's folder: one that holds the results of another config stops the sweep, all such
+  folders listed, before any job runs (run/folder_claim.py);
+- `hydra.sweeper.dry_run=true` lists the jobs, their folders and what each folder holds, and
+  runs none;
 - `hydra.sweeper.grids`, a dict of named grids whose Cartesian products are run one after the
   other, so one sweep can hold several experiments with different axes (the `study`).
 
@@ -9,6 +13,7 @@ Hydra only loads plugins from the `hydra_plugins` namespace package, hence this 
 imports them outside sys.modules, so no `from __future__ import annotations` here.
 """
 
+import copy
 import logging
 import sys
 from collections.abc import Sequence
@@ -20,14 +25,20 @@ from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.utils import JobStatus
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 
 from imbalance_lab.errors import ConfigError
+from imbalance_lab.report.text import counted
+from imbalance_lab.run import dirnames
 from imbalance_lab.run.config_check import check_config
-from imbalance_lab.run.summary import job_names, sweep_table
+from imbalance_lab.run.folder_claim import FolderState, folder_state
+from imbalance_lab.run.summary import job_listing, job_names, sweep_table
 from imbalance_lab.run_folder import finished_metrics
 
 log = logging.getLogger(__name__)
+# Hydra imports its plugins before it composes: conf/train.yaml's resolvers are ready in every
+# process that composes it (train.py, a test's compose(), a joblib worker).
+dirnames.register()
 
 
 def _merge_overrides(parser: OverridesParser, layers: Sequence[Sequence[str]]) -> "list[str]":
@@ -47,6 +58,7 @@ class CheckedSweeperConf:
     max_batch_size: Optional[int] = None  # noqa: UP045
     params: Optional[Dict[str, str]] = None  # noqa: UP006, UP045
     grids: Dict[str, Dict[str, Any]] = field(default_factory=dict)  # noqa: UP006
+    dry_run: bool = False  # list the jobs and their folders, run none
 
 
 ConfigStore.instance().store(group="hydra/sweeper", name="checked", node=CheckedSweeperConf)
@@ -55,9 +67,10 @@ ConfigStore.instance().store(group="hydra/sweeper", name="checked", node=Checked
 class CheckedSweeper(BasicSweeper):
     """Composes and checks all jobs of the sweep, then launches them in batches."""
 
-    def __init__(self, max_batch_size=None, params=None, grids=None):
+    def __init__(self, max_batch_size=None, params=None, grids=None, dry_run=False):
         super().__init__(max_batch_size=max_batch_size, params=params)
         self.grids = {name: dict(grid) for name, grid in (grids or {}).items()}
+        self.dry_run = dry_run
 
     def list_jobs(self, arguments: Sequence[str]) -> "list[list[str]]":
         """Returns every job's overrides, grid after grid, each distinct job once."""
@@ -76,24 +89,45 @@ class CheckedSweeper(BasicSweeper):
                         jobs.append(list(job))
         return jobs
 
-    def check_jobs(self, jobs: Sequence[Sequence[str]]) -> None:
-        """Raises ConfigError, naming the job, for the first job whose config is not allowed."""
+    def check_jobs(self, jobs: Sequence[Sequence[str]]) -> "list[tuple[Path, FolderState]]":
+        """Returns each job's folder and what it holds for the job; raises ConfigError, naming
+        the job, for the first job whose config is not allowed."""
         loader = self.hydra_context.config_loader
+        folders = []
         for number, job in enumerate(jobs):
             config = loader.load_sweep_config(master_config=self.config, sweep_overrides=list(job))
             try:
                 check_config(config)
             except ConfigError as error:
                 raise error.with_job(number, " ".join(job)) from None
+            with open_dict(config):
+                config.hydra.job.num = number  # as the launcher numbers it: the folder's prefix
+            folder = Path(config.hydra.sweep.dir) / str(config.hydra.sweep.subdir)
+            folders.append((folder, folder_state(folder, _task_config(config))))
+        return folders
 
     def sweep(self, arguments: "list[str]"):
         jobs = self.list_jobs(arguments)
         try:
-            self.check_jobs(jobs)
+            folders = self.check_jobs(jobs)
         except ConfigError as error:
             print(f"error: {error}", file=sys.stderr)
             sys.exit(2)
-        log.info(f"Checked the configs of all {len(jobs)} jobs")
+        if self.dry_run:
+            print(job_listing(job_names(jobs), folders))
+            sys.exit(0)
+        clashes = [state.clash for _, state in folders if state.kind == "clash"]
+        if clashes:
+            for line in clashes:
+                print(f"error: {line}", file=sys.stderr)
+            verb = "holds" if len(clashes) == 1 else "hold"
+            print(
+                f"error: {counted(len(clashes), 'job folder')} of this sweep {verb} another "
+                "config's results (above); no job was started",
+                file=sys.stderr,
+            )
+            sys.exit(2)
+        log.info(f"Checked the configs and folders of all {len(jobs)} jobs")
 
         sweep_dir = Path(self.config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
@@ -120,9 +154,12 @@ class CheckedSweeper(BasicSweeper):
             for name, status, r in zip(names, statuses, results, strict=True)
         ]
         print(sweep_table(jobs, Path(self.config.hydra.sweep.dir)))
+        refused = statuses.count("refused")
         log.info(
             f"{statuses.count('finished')} jobs finished, {statuses.count('skipped')} skipped "
-            f"(metrics.json already there; resume=false reruns them), {len(failed)} failed"
+            f"(metrics.json already there; resume=false reruns them), "
+            + (f"{refused} refused (their folder in use), " if refused else "")
+            + f"{len(failed)} failed"
         )
         if failed:
             for result in failed:
@@ -130,6 +167,14 @@ class CheckedSweeper(BasicSweeper):
                 folder = result.hydra_cfg.hydra.runtime.output_dir
                 print(f"failed: {folder}: {type(error).__name__}: {error}", file=sys.stderr)
             sys.exit(1)
+
+
+def _task_config(config) -> "dict":
+    """Returns a job's config without its hydra node, resolved, as the job's run() sees it."""
+    task = copy.deepcopy(config)
+    with open_dict(task):
+        del task["hydra"]
+    return OmegaConf.to_container(task, resolve=True)
 
 
 def _status(result) -> str:

@@ -37,7 +37,15 @@ def draw_minority(num_classes: int, mu: float, seed: int) -> list[int]:
         raise ValueError(f"a step profile needs at least 2 classes, got {num_classes}")
     if not 0.0 <= mu <= 1.0:
         raise ValueError(f"mu is a fraction of the classes, in [0, 1], got {mu}")
-    k = min(max(round(mu * num_classes), 1), num_classes - 1)
+    return draw_classes(num_classes, min(max(round(mu * num_classes), 1), num_classes - 1), seed)
+
+
+def draw_classes(num_classes: int, k: int, seed: int) -> list[int]:
+    """Returns k of the num_classes classes, sorted, drawn uniformly by a generator seeded with
+    seed: a minority set I of its own seed, apart from the training seed (imbalance.
+    partition_seed), so one data set is judged over several partitions I | A."""
+    if not 1 <= k <= num_classes - 1:
+        raise ValueError(f"a minority set has 1 to {num_classes - 1} classes, got {k}")
     generator = torch.Generator().manual_seed(seed)
     return sorted(torch.randperm(num_classes, generator=generator)[:k].tolist())
 

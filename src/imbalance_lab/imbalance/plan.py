@@ -31,6 +31,7 @@ def profile_counts(
     seed: int,
     num_classes: int,
     available: list[int] | None = None,
+    partition_seed: int | None = None,
 ) -> tuple[list[int], list[int]]:
     """Returns (images kept per class, the sorted minority set I) of an imbalance profile.
 
@@ -39,8 +40,14 @@ def profile_counts(
     exponentially from n_max to n_max / rho over a seeded class order, and the minority set
     is the half of the classes with the fewest images. original: every one of the `available`
     images per class (the training split after the validation split), as the study trained
-    its baselines; `minority` names I.
+    its baselines; `minority` names I. With partition_seed (step and original), I is instead a
+    draw of as many classes from that seed (round(mu * C) with mu), apart from the training seed.
     """
+    if partition_seed is not None:
+        size = (
+            len(minority) if mu is None else min(max(round(mu * num_classes), 1), num_classes - 1)
+        )
+        minority, mu = profiles.draw_classes(num_classes, size, partition_seed), None
     if profile == "original":
         if available is None:
             raise ValueError("profile 'original' needs the available per-class counts")
@@ -87,6 +94,7 @@ def plan_data(
     seed: int,
     num_classes: int,
     available: list[int] | None = None,
+    partition_seed: int | None = None,
 ) -> DataPlan:
     """Returns the counts of the profile (see profile_counts) and of the method's re-sampling
     (see resampled_counts), the method's own settings given as `settings`."""
@@ -99,6 +107,7 @@ def plan_data(
         seed=seed,
         num_classes=num_classes,
         available=available,
+        partition_seed=partition_seed,
     )
     train_counts = resampled_counts(method_named(method).sampling, counts, minority, settings)
     return DataPlan(counts=counts, train_counts=train_counts, minority=minority)

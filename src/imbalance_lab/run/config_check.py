@@ -134,6 +134,15 @@ def _check_imbalance(imb: dict, data: dict) -> None:
     number("imbalance.inv_rho", imb["inv_rho"], (1 / rho) * (1 - 1e-9), 1)
     if imb["weight"] != "auto" and not (is_number(imb["weight"]) and imb["weight"] > 0):
         raise ConfigError("imbalance.weight", imb["weight"], "a number > 0, or auto")
+    if imb["partition_seed"] is not None:
+        number("imbalance.partition_seed", imb["partition_seed"], 0, 2**63 - 1, integer=True)
+        if imb["profile"] not in ("step", "original"):
+            raise ConfigError(
+                "imbalance.partition_seed",
+                imb["partition_seed"],
+                f"null with imbalance.profile={imb['profile']}, whose minority set is the half "
+                "of the classes with the fewest images",
+            )
     if imb["mu"] is not None:
         number("imbalance.mu", imb["mu"], 0, 1, low_open=True)
         if imb["mu"] == 1:

@@ -1,43 +1,37 @@
-"""Writing run outputs so that a crash never leaves a half file that looks finished."""
+"""What run() writes into a run folder besides metrics.json: the config files, and Lightning's
+checkpoints made atomic, so that a crash never leaves a half checkpoint that looks whole (text
+files: run_folder.write_text_atomic)."""
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
 import torch
+from hydra.core.hydra_config import HydraConfig
 from lightning_fabric.plugins import TorchCheckpointIO
+from omegaconf import DictConfig, OmegaConf
+
+from imbalance_lab.run_folder import (
+    CONFIG_FILE,
+    HYDRA_FILE,
+    OVERRIDES_FILE,
+    shareable,
+    write_text_atomic,
+)
 
 
-def _shareable(path: str) -> None:
-    """Gives a temporary file the mode a plain open() would (mkstemp makes it 0600, unreadable
-    to the others who share a cluster's run folders)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Writes text to path via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        _shareable(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Writes data as indented JSON to path, atomically."""
-    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+def save_config_files(output_dir: Path, cfg: DictConfig) -> None:
+    """Writes .hydra/config.yaml (the composed config, resolved) and, under Hydra, .hydra/
+    overrides.yaml and .hydra/hydra.yaml: only once the run has its folder (conf/train.yaml sets
+    hydra.output_subdir null, so Hydra never overwrites the files of a folder's earlier run)."""
+    write_text_atomic(output_dir / CONFIG_FILE, OmegaConf.to_yaml(cfg, resolve=True))
+    if HydraConfig.initialized():
+        hydra = HydraConfig.get()
+        overrides = OmegaConf.to_yaml(hydra.overrides.task)
+        write_text_atomic(output_dir / OVERRIDES_FILE, overrides)
+        write_text_atomic(output_dir / HYDRA_FILE, OmegaConf.to_yaml({"hydra": hydra}))
 
 
 class AtomicCheckpointIO(TorchCheckpointIO):
@@ -52,7 +46,7 @@ class AtomicCheckpointIO(TorchCheckpointIO):
         os.close(handle)
         try:
             torch.save(checkpoint, temporary)
-            _shareable(temporary)
+            shareable(temporary)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

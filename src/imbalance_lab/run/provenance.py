@@ -1,11 +1,15 @@
-"""Which code produced a run: the git commit of the source tree, recorded in metrics.json so
-that a report can say which commit its sweeps ran at."""
+"""What produced a run: the git commit of the source tree (a report says which commit its
+sweeps ran at) and the machine (CPU model, torch threads, GPU, torch version): CPU float results
+depend on the thread count, so a rerun compares like with like."""
 
 from __future__ import annotations
 
+import platform
 import subprocess
 from functools import lru_cache
 from pathlib import Path
+
+import torch
 
 
 @lru_cache(maxsize=1)
@@ -30,3 +34,27 @@ def source_commit() -> str | None:
         return None
     dirty = "+dirty" if status.returncode == 0 and status.stdout.strip() else ""
     return commit.stdout.strip() + dirty
+
+
+@lru_cache(maxsize=1)
+def cpu_model() -> str:
+    """Returns the CPU's model name (Linux: /proc/cpuinfo), else what platform says."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine(device: torch.device) -> dict:
+    """Returns metrics.json's record of where a run trained: the CPU, torch's CPU threads, the
+    GPU (None on the CPU) and the torch version."""
+    gpu = torch.cuda.get_device_name(device) if device.type == "cuda" else None
+    return {
+        "env/cpu": cpu_model(),
+        "env/threads": torch.get_num_threads(),
+        "env/gpu": gpu,
+        "env/torch": torch.__version__,
+    }

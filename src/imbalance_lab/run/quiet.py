@@ -19,6 +19,8 @@ BOILERPLATE = (
     "`Trainer.fit` stopped:",
     "LOCAL_RANK:",
     "You are using a CUDA device",
+    # The run's own line says it was interrupted, and how to resume (run/interrupts.py).
+    "Received SIGTERM",
 )
 # Warnings that are expected here, by their message.
 EXPECTED_WARNINGS = (

@@ -28,6 +28,18 @@ def collect_metrics(
     return {**metrics, "history": history, "minority": minority}
 
 
+def trained_sizes(history: list[dict], batches_per_epoch: int | float) -> dict:
+    """Returns what training actually went through, from the epochs' rows: the images of the
+    first epoch (every epoch of a phase trains as many) and of all epochs, and the batches per
+    epoch (trainer.limit_train_batches cuts them: a smoke run trains a slice)."""
+    images = [int(row["train/images"]) for row in history if "train/images" in row]
+    return {
+        "train/images_per_epoch": images[0] if images else None,
+        "train/images_trained": sum(images),
+        "train/batches_per_epoch": int(batches_per_epoch),
+    }
+
+
 def parameter_bytes(model) -> int:
     """Returns the bytes of the model's parameters as stored (fp32: 4 per parameter)."""
     return sum(p.numel() * p.element_size() for p in model.parameters())

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytorch_lightning as pl
 import torch
+from lightning_fabric.utilities.rank_zero import rank_zero_only
 from omegaconf import DictConfig, OmegaConf
 
 from imbalance_lab.data.datamodule import ImbalancedData
@@ -23,10 +24,11 @@ from imbalance_lab.imbalance.counts import class_counts
 from imbalance_lab.imbalance.methods import method_named, settings_of
 from imbalance_lab.imbalance.plan import plan_data
 from imbalance_lab.run.config_check import check_config
-from imbalance_lab.run.files import write_json_atomic
+from imbalance_lab.run.files import save_config_files
+from imbalance_lab.run.folder_claim import claimed_folder
 from imbalance_lab.run.loggers import build_logger, finish_wandb, log_image
-from imbalance_lab.run.provenance import source_commit
-from imbalance_lab.run.results import collect_metrics, parameter_bytes, run_label
+from imbalance_lab.run.provenance import machine, source_commit
+from imbalance_lab.run.results import collect_metrics, parameter_bytes, run_label, trained_sizes
 from imbalance_lab.run.trainer_setup import build_trainer
 from imbalance_lab.run_folder import (
     CONFUSION_FIGURE,
@@ -34,6 +36,7 @@ from imbalance_lab.run_folder import (
     METRICS_FILE,
     TESTED_CHECKPOINT,
     finished_metrics,
+    write_json_atomic,
 )
 from imbalance_lab.training.after_training import run_after_training
 from imbalance_lab.training.losses import loss_settings
@@ -70,10 +73,26 @@ def run(
     """
     check_config(cfg)
     output_dir = Path(output_dir)
-    if cfg.resume and (done := finished_metrics(output_dir)) is not None:
-        log.info(f"{output_dir}: finished before (metrics.json), skipped")
-        return done
-    output_dir.mkdir(parents=True, exist_ok=True)
+    config = OmegaConf.to_container(cfg, resolve=True)
+    if rank_zero_only.rank != 0:
+        # A DDP rank that Lightning started: rank 0 holds the folder and writes its files.
+        return _train(cfg, output_dir, group, threads, None)
+    with claimed_folder(output_dir, config, resume=bool(cfg.resume)) as folder:
+        if folder.kind == "finished":
+            log.info(f"{output_dir}: finished before (metrics.json), skipped")
+            return finished_metrics(output_dir)
+        save_config_files(output_dir, cfg)
+        return _train(cfg, output_dir, group, threads, folder.fingerprint)
+
+
+def _train(
+    cfg: DictConfig,
+    output_dir: Path,
+    group: str | None,
+    threads: int | None,
+    fingerprint: str | None,
+) -> dict:
+    """Trains and tests cfg into output_dir (claimed by the caller); returns its metrics."""
     if threads:
         torch.set_num_threads(threads)
     pl.seed_everything(cfg.seed, verbose=False)
@@ -91,6 +110,7 @@ def run(
         profile=imb["profile"],
         minority=list(imb["minority"]),
         mu=None if imb["mu"] is None else float(imb["mu"]),
+        partition_seed=imb["partition_seed"],
         n_max=imb["n_max"],
         rho=float(imb["rho"]),
         seed=cfg.seed,
@@ -168,7 +188,8 @@ def run(
             trainer.save_checkpoint(output_dir / tested)
         fit_seconds = time.perf_counter() - started
         test_metrics = trainer.test(module, datamodule=datamodule, verbose=False)[0]
-        confusion = module.group_rates["test"].last_confusion  # (C, C), summed over ranks
+        confusion = module.confusion("test")  # (C, C), summed over ranks
+        val_confusion = module.confusion("val")
         metrics = {
             **collect_metrics(
                 test_metrics,
@@ -192,6 +213,13 @@ def run(
             "train/cuda_graph": bool(module.captured_step and module.captured_step.replays),
             "test/confusion_matrix": confusion.tolist(),  # rows: true class
             "code/commit": source_commit(),
+            "config/fingerprint": fingerprint,
+            **machine(trainer.strategy.root_device),
+            **trained_sizes(history.rows, trainer.num_training_batches),
+            # The data set's own test split: what a reduced run's test size is measured against.
+            "data/test_split_size": len(datamodule.splits["test"][1]),
+            # Images scored by the last validation (trainer.limit_val_batches may cut them).
+            "data/val_scored": None if val_confusion is None else int(val_confusion.sum()),
             # The checkpoint whose weights gave these test metrics (None: checkpoint=false).
             "test/checkpoint": str(tested) if cfg.checkpoint else None,
         }

@@ -61,3 +61,16 @@ def job_names(overrides: list[list[str]]) -> list[str]:
         f"{number} " + " ".join(t for t in job if t.split("=", 1)[0] in varying)
         for number, job in enumerate(overrides)
     ]
+
+
+def job_listing(names: list[str], folders: list[tuple[Path, object]]) -> str:
+    """Returns the dry run's listing: one line per job, its name, what its folder holds (new,
+    finished, resumable, clash) and the folder; then the count of each."""
+    width = max([len("job"), *(len(name) for name in names)])
+    rows = [f"{'job':<{width}}  {'folder holds':<12}  folder"]
+    for name, (folder, state) in zip(names, folders, strict=True):
+        rows.append(f"{name:<{width}}  {state.kind:<12}  {folder}")
+    kinds = [state.kind for _, state in folders]
+    counts = ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds))
+    rows.append(f"{len(names)} jobs ({counts}); dry run: none started")
+    return "\n".join(rows)

@@ -138,8 +138,20 @@ class ImbalanceClassifier(pl.LightningModule):
         self.captured_step(images, labels, graph_key=self.loss_fn.phase(self.current_epoch))
         if batch_index + 1 >= self.trainer.num_training_batches:
             # Once per epoch, on the device: a per-step log costs ~0.5-1 ms of Python on the
-            # CPU. Logged in the last step, so callbacks' on_train_epoch_end already see it;
-            # averaged over ranks (each trains the same number of images).
+            # CPU. Logged in the last step, so callbacks' on_train_epoch_end already see it.
+            # The images actually trained this epoch (trainer.limit_train_batches may cut
+            # them), summed over ranks; read before epoch_loss starts a new epoch's count.
+            images = float(self.captured_step.samples)
+            self.log(
+                "train/images",
+                images,
+                on_step=False,
+                on_epoch=True,
+                batch_size=1,
+                sync_dist=True,
+                reduce_fx="sum",
+            )
+            # The loss is averaged over ranks (each trains the same number of images).
             self.log(
                 "train/loss",
                 self.captured_step.epoch_loss(),
@@ -166,6 +178,11 @@ class ImbalanceClassifier(pl.LightningModule):
 
     def on_test_epoch_end(self) -> None:
         self._log_metrics("test")
+
+    def confusion(self, stage: str) -> torch.Tensor | None:
+        """Returns the (C, C) confusion matrix of the stage's ('val', 'test') last evaluation,
+        summed over ranks (rows: true class); None before the first."""
+        return getattr(self.group_rates[stage], "last_confusion", None)
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
         hp = self.hparams
