@@ -17,6 +17,9 @@ def test_multirun_two_jobs_each_in_its_own_folder(tmp_path):
     params = [json.loads((job / "metrics.json").read_text())["model/params"] for job in jobs]
     assert params == [1_618_026, 133_810]
     assert (sweep / "multirun.yaml").is_file()
+    # The end-of-sweep table marks the reduced runs: trainer=fast tests a slice.
+    note = "* reduced run: 1,024 of 10,000 test images (2 of 2 jobs, the first shown)"
+    assert note in done.stdout.splitlines()
 
 
 def test_bad_value_is_one_line_and_leaves_no_folder(tmp_path):
@@ -108,13 +111,18 @@ def test_a_run_ends_with_its_summary_and_logs_without_boilerplate(tmp_path):
     done = train([*TINY, "model=rnn", "logger=csv", f"hydra.run.dir={run_dir}"])
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.strip().splitlines()
-    assert lines[-3].startswith("test acc ") and all(
-        rate in lines[-3] for rate in ("bal acc", "p_I→I", "p_I→A", "p_A→I", "p_A→A")
+    assert lines[-4].startswith("test acc ") and all(
+        rate in lines[-4] for rate in ("bal acc", "p_I→I", "p_I→A", "p_A→I", "p_A→A")
     )
-    assert "(on 1,024 test images; 1 epoch trained)" in lines[-2]
+    # TINY trains all 10 of its batches; trainer=fast scores slices of validation and test.
+    assert lines[-3] == (
+        "  (trained 1 epoch of 10 batches (1,250 images each); validated on 200 images; "
+        "tested on 1,024 of 10,000 images)"
+    )
+    assert lines[-2] == "  (a reduced run: its numbers check the pipeline, they are no result)"
     assert lines[-1] == f"run folder: {run_dir}"
     shown = done.stdout + done.stderr
     for boilerplate in ("GPU available", "TPU available", "💡 Tip", "LeafSpec", "logging interval"):
         assert boilerplate not in shown, boilerplate
     log = (run_dir / "train.log").read_text()
-    assert lines[-3] in log  # the log holds the run's summary too
+    assert lines[-4] in log  # the log holds the run's summary too

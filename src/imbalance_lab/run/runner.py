@@ -23,6 +23,7 @@ from imbalance_lab.data.spec import DatasetSpec
 from imbalance_lab.imbalance.counts import class_counts
 from imbalance_lab.imbalance.methods import method_named, settings_of
 from imbalance_lab.imbalance.plan import plan_data
+from imbalance_lab.metrics.reduced import reduced_note
 from imbalance_lab.run.config_check import check_config
 from imbalance_lab.run.files import save_config_files
 from imbalance_lab.run.folder_claim import claimed_folder
@@ -240,6 +241,8 @@ def _train(
                 cfg.seed,
             )
             title = f"{label}\ntest acc {metrics['test/acc']:.4f}"
+            if note := reduced_note(metrics):
+                title += f"\n{note}"
             plot_confusion_matrix(metrics["test/confusion_matrix"], plan.minority, figure, title)
             log_image(logger, "test/confusion_matrix", figure)
     finally:

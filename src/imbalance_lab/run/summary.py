@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from imbalance_lab.metrics.reduced import reduced_note, reduced_parts
+
 # metrics.json key -> column title, in the order printed.
 COLUMNS = {
     "test/acc": "acc",
@@ -16,16 +18,34 @@ COLUMNS = {
 }
 
 
+def _images(n: int, of: int | None) -> str:
+    """Returns '2,560 images', or '2,560 of 27,500 images' when of says more were planned."""
+    return f"{n:,} of {of:,} images" if of is not None and of > n else f"{n:,} images"
+
+
 def run_summary(metrics: dict, folder: Path, skipped: bool = False) -> str:
-    """Returns the lines that end a run: its test scores, what they were measured on, and its
-    folder."""
+    """Returns the lines that end a run: its test scores, what it actually trained, validated
+    and tested on (a reduced run says so), and its folder."""
     scores = "  ".join(f"{title} {metrics[key]:.4f}" for key, title in COLUMNS.items())
-    size = metrics.get("data/test_size")
-    on = f"on {size:,} test images" if size is not None else "on the test split"
-    if "select/epoch" in metrics:
-        on += f", epoch {metrics['select/epoch']} (best {metrics['select/metric']})"
     epochs = len(metrics["history"])
-    lines = [f"test {scores}", f"  ({on}; {epochs} epoch{'s' * (epochs != 1)} trained)"]
+    done = [f"{epochs} epoch{'s' * (epochs != 1)} trained"]
+    if metrics.get("train/images_per_epoch") is not None:
+        batches, images = metrics["train/batches_per_epoch"], metrics["train/images_per_epoch"]
+        done = [
+            f"trained {done[0].split()[0]} epoch{'s' * (epochs != 1)} of {batches:,} "
+            f"batches ({_images(images, metrics.get('train/size'))} each)"
+        ]
+    if metrics.get("data/val_scored"):
+        done.append(f"validated on {_images(metrics['data/val_scored'], metrics['data/val_size'])}")
+    size = metrics.get("data/test_size")
+    tested = "tested on the test split"
+    if size is not None:
+        tested = f"tested on {_images(size, metrics.get('data/test_split_size'))}"
+    if "select/epoch" in metrics:
+        tested += f" at epoch {metrics['select/epoch']} (best {metrics['select/metric']})"
+    lines = [f"test {scores}", f"  ({'; '.join([*done, tested])})"]
+    if reduced_parts(metrics):
+        lines.append("  (a reduced run: its numbers check the pipeline, they are no result)")
     if skipped:
         lines.append("  (finished before: metrics.json was already there; resume=false reruns)")
     lines.append(f"run folder: {folder}")
@@ -34,16 +54,22 @@ def run_summary(metrics: dict, folder: Path, skipped: bool = False) -> str:
 
 def sweep_table(jobs: list[tuple[str, str, dict | None]], sweep_dir: Path) -> str:
     """Returns the table that ends a sweep: one row per job (its name, its status, its test
-    scores when it finished), then the sweep's folder."""
+    scores when it finished, * for a reduced run), then what * means and the sweep's folder."""
     width = max([len("job"), *(len(name) for name, _, _ in jobs)])
     header = f"{'job':<{width}}  {'status':<8}" + "".join(f"{t:>9}" for t in COLUMNS.values())
     rows = [header, "-" * len(header)]
+    notes = []
     for name, status, metrics in jobs:
         cells = "".join(
             f"{metrics[key]:>9.4f}" if metrics and key in metrics else f"{'-':>9}"
             for key in COLUMNS
         )
-        rows.append(f"{name:<{width}}  {status:<8}{cells}")
+        note = reduced_note(metrics or {})
+        rows.append(f"{name:<{width}}  {status:<8}{cells}{' *' if note else ''}")
+        notes += [note] if note else []
+    if notes:  # '* reduced run: 1,024 of 10,000 test images (2 of 2 jobs, the first shown)'
+        many = f"{len(notes)} of {len(jobs)} jobs, the first shown"
+        rows.append(f"* {notes[0]} ({many if len(notes) > 1 else 'one job'})")
     rows.append(f"sweep folder: {sweep_dir}")
     return "\n".join(rows)
 
