@@ -35,11 +35,14 @@ def _raise_interrupted(signum: int, frame) -> None:
 
 @contextmanager
 def signals_interrupt() -> Iterator[None]:
-    """Makes SIGTERM and SIGINT raise RunInterrupted while the block runs. Lightning calls this
+    """Makes SIGTERM and SIGINT raise RunInterrupted while the block runs, where they still have
+    Python's default handling: a launcher's own handler stays (submitit ignores SIGTERM and
+    requeues the job on its pre-emption signal, docs/running-at-scale.md). Lightning calls this
     handler after its own during fit (it keeps handlers it finds), and restores it after."""
     previous = {signum: signal.getsignal(signum) for signum in HANDLED}
-    for signum in HANDLED:
-        signal.signal(signum, _raise_interrupted)
+    for signum, handler in previous.items():
+        if handler in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, _raise_interrupted)
     try:
         yield
     finally:
