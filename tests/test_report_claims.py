@@ -1,224 +1,213 @@
-"""The study's claims judged on hand-made records: each verdict function holds, does not hold
-or stays undecided exactly where its rule says."""
+"""The study's claims on the four p-rates (claims/study_rates.py) judged on hand-made records:
+Fig. 4, Conclusion 1, Figs. 5-6 and Conclusion 2 hold, do not hold or stay undecided exactly
+where their paired tests say. Records with the same value at every seed give exact
+differences (spread 0: p is 0, or 1 at no difference); noisy ones are worked by hand."""
 
-from imbalance_lab.report.claims_methods import (
-    augmentation_claim,
-    conclusion_3,
-    lstm_weighting_claim,
+import pytest
+from report_records import at, points, seeds
+
+from imbalance_lab.report.claims.study_rates import (
+    conclusion_1,
+    conclusion_2,
+    imbalance_effect,
+    ros_gap,
 )
-from imbalance_lab.report.claims_models import depth_claim, error_claim, parameter_claim
-from imbalance_lab.report.claims_rates import conclusion_1, conclusion_2
-from imbalance_lab.report.points import grid_points
-from imbalance_lab.report.runs import Run
-from imbalance_lab.report.verdicts import FAILS, HOLDS, NO_DATA, UNDECIDED
+from imbalance_lab.report.engine.verdicts import (
+    CONTRADICTS,
+    FAILS,
+    HOLDS,
+    NO_DATA,
+    OPEN,
+    SUPPORTS,
+    UNDECIDED,
+)
 
-BASE = {
-    "model": "cnn",
-    "method": "none",
-    "rho": 10,
-    "inv_rho": 1.0,
-    "weight": 1.0,
-    "rotation": 0,
-    "optimizer": "adam",
-    "lr": 0.001,
-    "epochs": 10,
-}
-SLOTS = {"p_I_to_I": 4, "p_I_to_A": 5, "p_A_to_I": 5, "p_A_to_A": 4}  # 5 minority, 5 majority
-# Each seed's metrics move by (seed - 1) × JITTER: over seeds 0, 1, 2, s = JITTER and the 95%
-# t-interval is the mean ± 4.302653 × JITTER / √3 = ± 0.0025.
-JITTER = 0.001
-
-
-def record(rates=(0.3, 0.2, 0.1, 0.05), acc=0.9, seed=0, history=(), val_acc=None, **config):
-    """Returns a finished Run with these four raw rates (and their per-class values), this test
-    accuracy and validation balanced accuracy (the test's unless given), each moved by
-    (seed - 1) × JITTER."""
-    shift = (seed - 1) * JITTER
-    metrics = {"test/acc": acc + shift, "test/bal_acc": acc + shift}
-    metrics["val/bal_acc"] = (acc if val_acc is None else val_acc) + shift
-    metrics |= {"model/params": 1000, "model/bytes": 4000}
-    for (name, slots), rate in zip(SLOTS.items(), rates, strict=True):
-        metrics[f"test/{name}"] = rate + shift
-        metrics[f"test/{name}_per_class"] = (rate + shift) / slots
-    rows = [{"epoch": e + 1, "val/acc": a} for e, a in enumerate(history)]
-    return Run(config={**BASE, **config, "seed": seed}, metrics=metrics, history=rows)
-
-
-def seeds(**kwargs):
-    """Returns three records of one setting, seeds 0, 1 and 2."""
-    return [record(seed=seed, **kwargs) for seed in range(3)]
-
-
-def points(*runs):
-    return grid_points([run for group in runs for run in group])
+# Equal values at every seed: their float mean can differ from each by rounding, and scipy warns.
+pytestmark = pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")
+T975_2 = 4.302653  # t_{0.975, 2}: three seeds, from a t table
 
 
 def test_conclusion_1_holds_when_the_chain_holds_in_every_setting():
     verdict = conclusion_1(points(seeds(), seeds(model="rnn")))
     assert verdict.verdict == HOLDS
-    assert verdict.evidence[0] == "of 2 settings: holds in 2"
+    assert len(verdict.comparisons) == 6  # three steps of the chain, two settings
+    assert {c.result.test for c in verdict.comparisons} == {"paired t"}
+    assert verdict.comparisons[0].label == "CNN: p_I→I > p_I→A"
 
 
 def test_conclusion_1_does_not_hold_when_one_setting_breaks_the_chain():
-    verdict = conclusion_1(points(seeds(), seeds(model="rnn", rates=(0.1, 0.3, 0.05, 0.02))))
+    broken = seeds(model="rnn", rates=(0.1, 0.3, 0.05, 0.02))  # p_I→I below p_I→A
+    verdict = conclusion_1(points(seeds(), broken))
     assert verdict.verdict == FAILS
-    assert any(line.startswith("LSTM") and "does not hold" in line for line in verdict.evidence)
+    [against] = verdict.by_outcome(CONTRADICTS)
+    assert against.label == "LSTM: p_I→I > p_I→A"
+    assert against.result.estimate == pytest.approx(-0.2)
 
 
 def test_conclusion_1_on_per_class_rates_can_differ_from_the_raw_rates():
     # Raw: 0.10 > 0.09 for A->I > A->A, but per class 0.10/5 = 0.020 < 0.09/4 = 0.0225.
-    runs = points(seeds(rates=(0.30, 0.28, 0.10, 0.09)))
-    assert conclusion_1(runs).verdict == HOLDS
-    corrected = conclusion_1(runs, corrected=True)
+    found = points(seeds(rates=(0.30, 0.28, 0.10, 0.09)))
+    assert conclusion_1(found).verdict == HOLDS
+    corrected = conclusion_1(found, per_class=True)
     assert corrected.verdict == FAILS
-    assert "p_A→I per class 0.0200 [0.0195, 0.0205]" in corrected.evidence[1]
+    [against] = corrected.by_outcome(CONTRADICTS)
+    assert against.label == "CNN: p_A→I per class > p_A→A per class"
+    assert against.result.estimate == pytest.approx(0.020 - 0.0225)
 
 
 def test_conclusion_1_needs_imbalanced_uncorrected_runs():
-    balanced = seeds(rho=1)
-    corrected = seeds(method="ros", inv_rho=1.0)
+    balanced, corrected = seeds(rho=1), seeds(method="ros", inv_rho=1)
     assert conclusion_1(points(balanced, corrected)).verdict == NO_DATA
-    # Weight 1 is no correction: it counts.
-    assert conclusion_1(points(seeds(method="weighted", weight=1))).verdict == HOLDS
-
-
-def test_conclusion_2_checks_that_inv_rho_1_is_best():
-    def series(*accuracies):
-        grid = zip((0.2, 0.6, 1.0), accuracies, strict=True)
-        return points(*[seeds(method="ros", inv_rho=r, acc=a) for r, a in grid])
-
-    assert conclusion_2(series(0.90, 0.92, 0.95)).verdict == HOLDS
-    verdict = conclusion_2(series(0.90, 0.96, 0.95))
-    assert verdict.verdict == FAILS
-    assert "at 1/ρ=1 0.9500 [0.9475, 0.9525] > at 1/ρ=0.6" in verdict.evidence[1]
-    assert conclusion_2(series(0.90, 0.951, 0.95)).verdict == UNDECIDED  # within ± 0.0025
-    assert conclusion_2(points(seeds(method="ros", inv_rho=0.5))).verdict == NO_DATA
-
-
-def test_conclusion_3_compares_the_worst_case_of_each_grid():
-    ros = [seeds(method="ros", inv_rho=r, acc=a) for r, a in ((0.5, 0.93), (1.0, 0.95))]
-
-    def weighted(*accuracies):
-        grid = zip((2, 5), accuracies, strict=True)
-        return [seeds(method="weighted", weight=w, acc=a) for w, a in grid]
-
-    assert conclusion_3(points(*ros, *weighted(0.92, 0.96))).verdict == HOLDS
-    assert conclusion_3(points(*ros, *weighted(0.94, 0.96))).verdict == FAILS
-    assert conclusion_3(points(*ros, *weighted(0.931, 0.96))).verdict == UNDECIDED
-    assert conclusion_3(points(*ros)).verdict == NO_DATA
-
-
-def test_augmentation_claim_compares_gains_with_and_without_rotation():
-    def study(gain_without_rotation):
-        runs = []
-        for rotation, gain in ((0, gain_without_rotation), (25, 0.05)):
-            runs += [seeds(rotation=rotation, acc=0.90)]
-            runs += [seeds(method="ros", inv_rho=1.0, rotation=rotation, acc=0.90 + gain)]
-        return points(*runs)
-
-    assert augmentation_claim(study(-0.03)).verdict == HOLDS  # no help without rotation
-    assert augmentation_claim(study(0.0)).verdict == UNDECIDED  # equal: cannot tell
-    verdict = augmentation_claim(study(0.03))  # ROS helps without rotation too
-    assert verdict.verdict == FAILS
-    assert any("rotation ±0°" in line and "does not hold" in line for line in verdict.evidence)
+    assert conclusion_1(points(seeds(method="weighted", weight=1))).verdict == HOLDS  # weight 1
+    # One seed: no test however far apart the rates (no spread to test against).
+    one = conclusion_1(points(seeds(n=1)))
+    assert one.verdict == NO_DATA and "no test" in one.comparisons[0].why
 
 
 def test_conclusion_1_counts_one_setting_per_training():
     # Method none, weight 1 and ROS to the data's own 1/rho (0.1 at rho 10) are one training:
-    # one setting, three runs. Weight 2 and focal are corrections: not counted.
-    runs = [
+    # one setting of three seeds, not nine runs. Weight 2 and focal are corrections.
+    found = points(
         seeds(),
-        seeds(method="weighted", weight=1.0),
+        seeds(method="weighted", weight=1),
         seeds(method="ros", inv_rho=0.1),
-        seeds(method="weighted", weight=2.0),
-        seeds(method="focal", rho=100),  # a correction (experiment=methods): not counted
+        seeds(method="weighted", weight=2, rates=(0.1, 0.3, 0.05, 0.02)),
+        seeds(method="focal", rates=(0.1, 0.3, 0.05, 0.02)),
         seeds(rotation=25),
-    ]
-    verdict = conclusion_1(points(*runs))
-    assert verdict.evidence[0] == "of 2 settings: holds in 2"
-    assert [line.count("(n=3)") for line in verdict.evidence[1:]] == [1, 1]
-    assert [line.split(" (n=")[0] for line in verdict.evidence[1:]] == [
-        "CNN, rotation ±0°",
+    )
+    verdict = conclusion_1(found)
+    assert verdict.verdict == HOLDS  # the broken chains of weight 2 and focal are not read
+    assert [c.label.split(":")[0] for c in verdict.comparisons[::3]] == [
+        "CNN, no rotation",
         "CNN, rotation ±25°",
     ]
+    assert {c.result.n for c in verdict.comparisons} == {3}
 
 
-def test_augmentation_claim_counts_each_seed_of_no_correction_once():
-    # Method none and weight 1 at the same seeds are one training each: the baseline keeps
-    # three runs (0.9 ± 0.0025), not six duplicates (± 0.0009), so a gain of 0.004 without
-    # rotation overlaps it (undecided) instead of lying apart from it (does not hold).
-    runs = []
-    for rotation in (0, 25):
-        runs += [seeds(rotation=rotation, acc=0.90)]
-        runs += [seeds(method="weighted", weight=1.0, rotation=rotation, acc=0.90)]
-        runs += [seeds(method="weighted", weight=10.0, rotation=rotation, acc=0.904)]
-    verdict = augmentation_claim(points(*runs))
-    without_rotation = [line for line in verdict.evidence if "rotation ±0°" in line]
-    assert len(without_rotation) == 1
-    assert "none 0.9000 [0.8975, 0.9025]" in without_rotation[0]
-    assert without_rotation[0].endswith("undecided")
-
-
-def test_augmentation_claim_keeps_the_setting_best_on_validation_not_on_test():
-    # Weight 10 scores higher on test, weight 2 on validation: the claim compares weight 2,
-    # which without rotation is no better than no correction (holds), where weight 10 would
-    # have looked like a gain without rotation (does not hold).
-    runs = []
-    for rotation in (0, 25):
-        runs += [seeds(rotation=rotation, acc=0.90)]
-        runs += [seeds(method="weighted", weight=2.0, rotation=rotation, acc=0.85, val_acc=0.97)]
-        runs += [seeds(method="weighted", weight=10.0, rotation=rotation, acc=0.95, val_acc=0.8)]
-    verdict = augmentation_claim(points(*runs))
-    assert all("best on validation (weight 2.0)" in line for line in verdict.evidence[1:])
-    without_rotation = [line for line in verdict.evidence if "rotation ±0°" in line]
-    assert without_rotation[0].endswith(": holds")
-
-
-def test_lstm_weighting_claim_compares_the_drop_of_p_I_to_A():
-    def study(lstm_drop):
-        runs = []
-        for model, drop in (("cnn", 0.10), ("rnn", lstm_drop)):
-            for weight, p_ia in ((1, 0.2), (20, 0.2 - drop)):
-                rates = (0.1, p_ia, 0.05, 0.02)
-                runs.append(seeds(model=model, method="weighted", weight=weight, rates=rates))
-        return points(*runs)
-
-    assert lstm_weighting_claim(study(0.01)).verdict == HOLDS
-    assert lstm_weighting_claim(study(0.01), corrected=True).verdict == HOLDS
-    assert lstm_weighting_claim(study(0.08)).verdict == FAILS
-    assert lstm_weighting_claim(study(0.05)).verdict == UNDECIDED  # 0.5 × 0.10 = 0.05
-
-
-def test_parameter_and_error_claims_weigh_error_against_parameters():
-    def pair(rnn_acc):
-        cnn, rnn = seeds(rho=1, acc=0.99), seeds(rho=1, model="rnn", acc=rnn_acc)
-        for run in cnn:
-            run.metrics["model/params"] = 1_618_026
-        for run in rnn:
-            run.metrics["model/params"] = 133_810
-        return points(cnn, rnn)
-
-    # Errors 0.010 and 0.012 (± 0.0025): 2 × 0.010 lies above 0.012, but 0.012 not above 0.010.
-    assert parameter_claim(pair(0.988)).verdict == HOLDS
-    assert error_claim(pair(0.988)).verdict == UNDECIDED
-    assert error_claim(pair(0.98)).verdict == HOLDS
-    assert parameter_claim(pair(0.95)).verdict == FAILS  # five times the CNN's error
-    assert parameter_claim(points(seeds(rho=1))).verdict == NO_DATA
-
-
-def test_depth_claim_reads_epochs_to_95_percent_from_history():
-    sgd = {"optimizer": "sgd", "rho": 1}
-    slow, fast = [0.5, 0.7, 0.9], [0.96, 0.98, 0.99]
-    runs = [
-        record(model="cnn", lr=0.01, history=fast, **sgd),
-        record(model="rnn", lr=0.001, history=slow, **sgd),
-        record(model="rnn", lr=0.01, history=[0.8, 0.95, 0.97], **sgd),
-    ]
-    verdict = depth_claim(points(runs))
+def test_conclusion_1_pairs_rates_by_seed_where_their_intervals_overlap():
+    # p_I→A and p_A→I move together over seeds (one run holds both): 0.201 ± 0.001 against
+    # 0.200 ± 0.001 (binary fractions, so the differences are exact). Each mean's 95% interval
+    # is ± 4.302653 × (1/1024) / √3 = ± 0.0024 wide, so they overlap (the old rule: undecided);
+    # paired by seed the difference is 1/1024 at every seed (p = 0).
+    shift = [-1 / 1024, 0.0, 1 / 1024]
+    rates = [(0.5 + s, 206 / 1024 + s, 205 / 1024 + s, 0.0625 + s) for s in shift]
+    found = points(seeds(rates=rates))
+    point = found[0]
+    low = point.interval("test/p_I_to_A").low
+    assert low < point.interval("test/p_A_to_I").high  # the intervals overlap
+    assert point.interval("test/p_I_to_A").high - low == pytest.approx(
+        2 * T975_2 / 1024 / 3**0.5, rel=1e-6
+    )
+    verdict = conclusion_1(found)
+    middle = verdict.comparisons[1]
+    assert middle.label == "CNN: p_I→A > p_A→I"
+    assert (middle.result.estimate, middle.result.p) == (1 / 1024, 0.0)
     assert verdict.verdict == HOLDS
-    assert any("LSTM, lr=0.01" in line and ": 2" in line for line in verdict.evidence)
-    assert any("never within 10 epochs" in line for line in verdict.evidence)
-    split = runs + [record(model="rnn", lr=0.001, history=fast, seed=1, **sgd)]
-    assert depth_claim(points(split)).verdict == UNDECIDED  # the seeds disagree
-    runs[1] = record(model="rnn", lr=0.001, history=fast, **sgd)  # fast at a small lr too
-    assert depth_claim(points(runs)).verdict == FAILS
+
+
+def rho_series(*, rises=(0.2, 0.3, 0.0, 0.0), **config):
+    """Returns the points of an uncorrected rho series 1 -> 10: each rate at rho 10 is its
+    rho 1 value (0.01 each) plus its rise."""
+    at_10 = tuple(0.01 + r for r in rises)
+    return [seeds(rho=1, rates=(0.01,) * 4, **config), seeds(rho=10, rates=at_10, **config)]
+
+
+def test_fig_4_holds_when_the_minority_rates_rise_and_the_majority_rates_stay():
+    verdict = imbalance_effect(points(*rho_series(rises=(0.2, 0.3, 0.004, -0.002))))
+    assert verdict.verdict == HOLDS
+    tests = [c.result.test for c in verdict.comparisons]
+    assert tests == ["paired t", "paired t", "TOST (margin ±0.005)", "TOST (margin ±0.005)"]
+    assert verdict.comparisons[2].label == "CNN, ρ=10 vs ρ=1: p_A→I stays within ±0.005"
+
+
+def test_fig_4_fails_when_a_majority_rate_moves_beyond_the_margin():
+    # The old rule compared rises (p_I→I's above p_A→A's, p_I→A's above p_A→I's): this series
+    # passed it. Now p_A→I's rise of 0.02 passes the ±0.005 of "almost the same".
+    verdict = imbalance_effect(points(*rho_series(rises=(0.2, 0.3, 0.02, 0.0))))
+    assert verdict.verdict == FAILS
+    [moved] = verdict.by_outcome(CONTRADICTS)
+    assert "p_A→I stays within" in moved.label
+
+
+def test_fig_4_needs_a_series_that_starts_at_rho_1():
+    series = [seeds(rho=10), seeds(rho=100, rates=(0.5, 0.4, 0.1, 0.05))]
+    assert imbalance_effect(points(*series)).verdict == NO_DATA
+
+
+def test_fig_4_per_class_divides_the_margin_by_the_wrong_classes():
+    # p_A→I per class can land in 5 classes: margin 0.005 / 5 = 0.001; a raw rise of 0.004
+    # is a per-class rise of 0.0008, inside both.
+    verdict = imbalance_effect(points(*rho_series(rises=(0.2, 0.3, 0.004, 0.0))), True)
+    assert verdict.verdict == HOLDS
+    assert verdict.comparisons[2].result.margin == pytest.approx(0.001)
+    assert verdict.comparisons[3].result.margin == pytest.approx(0.005 / 4)
+
+
+def ros_points(gaps, model="cnn", rotation=25, grid=(0.2, 0.4, 0.6, 0.8, 1.0)):
+    """Returns ROS points over 1/rho with p_I→A − p_A→I = gaps (p_A→I 0.05 throughout)."""
+    runs = []
+    for inv_rho, gap in zip(grid, gaps, strict=True):
+        rates = [(0.3, 0.05 + at(gap, s), 0.05, 0.02) for s in range(3)]
+        runs.append(
+            seeds(method="ros", inv_rho=inv_rho, model=model, rotation=rotation, rates=rates)
+        )
+    return points(*runs)
+
+
+def test_figs_5_6_read_the_whole_grid_through_a_per_seed_slope():
+    # The ends alone say "narrows": 0.10 at 1/rho 0.2 above 0.09 at 1.0 (the old rule held).
+    # The least-squares slope over the grid says the gap grows: x − mean = -0.4 .. 0.4 (sum of
+    # squares 0.4); sum (x − mean) y = -0.04 - 0.024 + 0 + 0.032 + 0.036 = 0.004; slope 0.01.
+    verdict = ros_gap(ros_points((0.10, 0.12, 0.14, 0.16, 0.09)), "cnn", 25)
+    [slope] = verdict.comparisons
+    assert slope.result.estimate == pytest.approx(0.01)
+    assert slope.label.endswith("over 1/ρ = 0.2, 0.4, 0.6, 0.8, 1")
+    assert verdict.verdict == FAILS
+    # The same ends with a falling middle: the slope is below 0 and the claim holds.
+    assert ros_gap(ros_points((0.10, 0.08, 0.06, 0.04, 0.09)), "cnn", 25).verdict == HOLDS
+
+
+def test_figs_5_6_slope_is_tested_over_seeds_against_0():
+    # Slopes per seed: gaps 0.10 -> 0.08 (slope -0.025), 0.10 -> 0.10 (0) and 0.10 -> 0.06
+    # (-0.05) over 1/rho 0.2 -> 1.0: mean -0.025, s = 0.025, t = -0.025 / (0.025 / √3) = -1.73,
+    # below t_{0.975,2} = 4.30 in size: undecided.
+    found = ros_points([[0.10, 0.10, 0.10], [0.08, 0.10, 0.06]], grid=(0.2, 1.0))
+    verdict = ros_gap(found, "cnn", 25)
+    [slope] = verdict.comparisons
+    assert slope.result.estimate == pytest.approx(-0.025)
+    assert slope.result.sd == pytest.approx(0.025)
+    assert (slope.outcome, verdict.verdict) == (OPEN, UNDECIDED)
+
+
+def test_figs_5_6_judge_one_model_at_one_rotation():
+    found = ros_points((0.10, 0.08, 0.06, 0.04, 0.02), model="rnn", rotation=0)
+    assert ros_gap(found, "rnn", 0).verdict == HOLDS
+    assert ros_gap(found, "rnn", 25).verdict == NO_DATA
+    assert ros_gap(found, "cnn", 0).verdict == NO_DATA
+    title = ros_gap(found, "rnn", 0).claim
+    assert title.startswith("Fig. 6") and "LSTM, without rotation" in title
+
+
+def ros_accuracies(*accuracies, rotation=25):
+    grid = zip((0.2, 0.6, 1.0), accuracies, strict=True)
+    return points(*[seeds(method="ros", inv_rho=r, acc=a, rotation=rotation) for r, a in grid])
+
+
+def test_conclusion_2_checks_that_inv_rho_1_is_best():
+    assert conclusion_2(ros_accuracies(0.90, 0.92, 0.95), 25).verdict == HOLDS
+    verdict = conclusion_2(ros_accuracies(0.90, 0.96, 0.95), 25)
+    assert verdict.verdict == FAILS
+    assert [c.outcome for c in verdict.comparisons] == [SUPPORTS, CONTRADICTS]
+    assert verdict.comparisons[1].label.endswith("balanced accuracy at 1/ρ=1 > at 1/ρ=0.6")
+    # 1/rho 0.6 at 0.951, 0.945, 0.956: differences -0.001, 0.005, -0.006 (mean -0.00067).
+    noisy = ros_accuracies(0.90, [0.951, 0.945, 0.956], 0.95)
+    assert conclusion_2(noisy, 25).verdict == UNDECIDED
+    assert (
+        conclusion_2(points(seeds(method="ros", inv_rho=0.5, rotation=25)), 25).verdict == NO_DATA
+    )
+
+
+def test_conclusion_2_is_judged_at_its_rotation_only():
+    found = ros_accuracies(0.90, 0.96, 0.95, rotation=0)
+    assert conclusion_2(found, 25).verdict == NO_DATA
+    assert conclusion_2(found, 0).verdict == FAILS

@@ -1,68 +1,20 @@
-"""The report on run folders written by hand (.hydra/config.yaml + metrics.json): the header of
-sizes, the smoke-run warning, the one-seed captions; in-process, no training."""
+"""The report on run folders written by hand (.hydra/config.yaml + metrics.json), in-process
+and without training: how a folder is read (its status, its fingerprint), the header of sizes,
+the warning for reduced runs and the figure captions."""
 
 import json
 
-import numpy as np
 import yaml
+from report_records import folder_config, write_run
 
+from imbalance_lab.config.identity import fingerprint
 from imbalance_lab.report.cli import main
+from imbalance_lab.report.engine.points import grid_points
+from imbalance_lab.report.engine.runs import read_run
+from imbalance_lab.report.engine.sources import read_sources
 from imbalance_lab.report.plots import caption
-from imbalance_lab.report.points import grid_points
-from imbalance_lab.report.runs import read_sweeps
 
-MINORITY = [0, 1, 2, 3, 4]
-WARNING = "SMOKE-SIZED RUNS"
-
-
-def write_run(
-    folder,
-    *,
-    model="cnn",
-    seed=0,
-    epochs=10,
-    per_class=1000,
-    train_size=50_000,
-    overrides=(),
-    newer=True,
-):
-    """Writes a finished run folder: every digit has per_class test images, 1% of which go
-    to the digit 5 away (minority to majority and back); newer=False leaves out what runs
-    before data/test_size and code/commit did not record."""
-    name = f"{model}_e{epochs}_n{per_class}_s{seed}"
-    (folder / name / ".hydra").mkdir(parents=True)
-    config = {
-        "model": {"name": model},
-        "seed": seed,
-        "trainer": {"max_epochs": epochs},
-        "data": {"rotation": 0, "val_per_class": 400},
-        "imbalance": {"rho": 10, "method": "none", "inv_rho": 1.0, "weight": 1.0},
-        "optim": {"name": "adam", "lr": 0.001},
-    }
-    (folder / name / ".hydra" / "config.yaml").write_text(yaml.safe_dump(config))
-    (folder / name / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(list(overrides)))
-    errors = max(1, per_class // 100)
-    counts = np.diag([per_class - errors] * 10)
-    for digit in range(10):
-        counts[digit, (digit + 5) % 10] = errors
-    rate = errors / per_class
-    metrics = {
-        "test/acc": 1 - rate,
-        "test/bal_acc": 1 - rate,
-        "test/p_I_to_I": 0.0,
-        "test/p_I_to_A": rate,
-        "test/p_A_to_I": rate,
-        "test/p_A_to_A": 0.0,
-        "test/confusion_matrix": counts.tolist(),
-        "minority": MINORITY,
-        "train/size": train_size,
-        "data/val_size": 4000,
-        "model/params": 1000 if model == "cnn" else 100,
-        "model/bytes": 4000 if model == "cnn" else 400,
-    }
-    if newer:
-        metrics |= {"data/test_size": 10 * per_class, "code/commit": "abc1234567def"}
-    (folder / name / "metrics.json").write_text(json.dumps(metrics))
+WARNING = "REDUCED RUNS"
 
 
 def report(folder, out):
@@ -70,17 +22,83 @@ def report(folder, out):
     return (out / "summary.md").read_text(), (out / "conclusions.md").read_text()
 
 
-def test_a_smoke_sweep_gets_the_warning_box_in_summary_and_conclusions(tmp_path):
+def test_read_run_tells_finished_failed_and_unfinished_apart(tmp_path):
+    for name in ("done", "failed", "running"):
+        (tmp_path / name / ".hydra").mkdir(parents=True)
+        (tmp_path / name / ".hydra" / "config.yaml").write_text("model: {name: cnn}\nseed: 3\n")
+    (tmp_path / "done" / "metrics.json").write_text('{"test/acc": 0.5, "history": [{"epoch": 1}]}')
+    (tmp_path / "failed" / "error.txt").write_text("Traceback\nRuntimeError: out of memory\n")
+    done, failed, running = (read_run(tmp_path / n) for n in ("done", "failed", "running"))
+    assert (done.status, done.metrics, done.history) == (
+        "finished",
+        {"test/acc": 0.5},
+        [{"epoch": 1}],
+    )
+    assert (failed.status, failed.error) == ("failed", "RuntimeError: out of memory")
+    assert (running.status, running.config["model"], running.seed) == ("unfinished", "cnn", 3)
+
+
+def test_a_run_records_the_fingerprint_of_its_config(tmp_path):
+    path = write_run(tmp_path, seed=4)
+    run = read_run(path)
+    assert run.status == "finished"
+    assert run.fingerprint == fingerprint(folder_config(seed=4))
+    assert run.fingerprint == json.loads((path / "metrics.json").read_text())["config/fingerprint"]
+
+
+def test_metrics_of_another_config_make_the_run_failed(tmp_path):
+    # metrics.json written by the config of seed 5, .hydra/config.yaml now says seed 4: the
+    # files do not belong together, and the metrics must not count as seed 4's.
+    other = fingerprint(folder_config(seed=5))
+    path = write_run(tmp_path, seed=4, extra={"config/fingerprint": other})
+    run = read_run(path)
+    assert run.status == "failed" and run.metrics == {}
+    assert "fingerprint" in run.error and "config.yaml" in run.error
+    # A config that differs only in a run-only key (the logger) is the same training.
+    config = yaml.safe_load((path / ".hydra" / "config.yaml").read_text())
+    config["logger"] = {"name": "wandb"}
+    (path / ".hydra" / "config.yaml").write_text(yaml.safe_dump(config))
+    (path / "metrics.json").write_text(
+        json.dumps({"test/acc": 0.9, "config/fingerprint": fingerprint(folder_config(seed=4))})
+    )
+    assert read_run(path).status == "finished"
+
+
+def test_a_reduced_sweep_gets_the_warning_box_in_summary_and_conclusions(tmp_path):
     for model in ("cnn", "rnn"):  # one seed each, 250 test images, one epoch
         write_run(tmp_path / "tiny", model=model, epochs=1, per_class=25, train_size=300)
     summary, conclusions = report(tmp_path / "tiny", tmp_path / "out")
     for text in (summary, conclusions):
         assert text.index(WARNING) < text.index("Accuracy" if text is summary else "| claim |")
-        assert "250 test images (the study: 10,000)" in text
+        assert "250 test images (the data set's test split: 10,000)" in text
         assert "one seed per grid point" in text and "1 epoch of training" in text
-    assert "| claim | verdict on smoke-sized runs (not the study's) |" in conclusions
-    # The one-seed rows say their interval is Wilson, and over how many test images.
+    assert "| claim | verdict on reduced runs (not the study's) | how |" in conclusions
+    # The one-seed rows say their interval is Wilson (240 of 250), and over how many images.
     assert "| cnn | 1 | Wilson, one seed (250 test images) | 0.9600 [0.9279, 0.9781] |" in summary
+
+
+def test_the_warning_names_the_data_sets_own_test_split(tmp_path):
+    # A data set of 2,000 test images, tested whole: no warning (not MNIST's 10,000).
+    split = {"data/name": "other", "data/test_split_size": 2_000}
+    for seed in range(3):
+        write_run(tmp_path / "whole", seed=seed, per_class=200, extra=split)
+    summary, _ = report(tmp_path / "whole", tmp_path / "out")
+    assert WARNING not in summary and "| 2,000 |" in summary
+    # Half of it tested (trainer.limit_test_batches): reduced, against its 2,000.
+    for seed in range(3):
+        write_run(tmp_path / "half", seed=seed, per_class=100, extra=split)
+    summary, _ = report(tmp_path / "half", tmp_path / "out2")
+    assert "1,000 test images (the data set's test split: 2,000)" in summary
+    assert "reduced run: 1,000 of 2,000 test images" in summary
+
+
+def test_a_run_that_trained_a_slice_is_reduced(tmp_path):
+    cut = {"train/images_per_epoch": 256, "train/size": 750}
+    for seed in range(3):
+        write_run(tmp_path / "s", seed=seed, extra=cut)
+    summary, _ = report(tmp_path / "s", tmp_path / "out")
+    assert "3 reduced runs, e.g. reduced run: 256 of 750 training images per epoch" in summary
+    assert "| 256 | 10,000 |" in summary  # the images it trained on, not the planned 750
 
 
 def test_a_full_size_sweep_has_a_header_and_no_warning(tmp_path):
@@ -98,7 +116,8 @@ def test_a_full_size_sweep_has_a_header_and_no_warning(tmp_path):
     for text in (summary, conclusions):
         assert WARNING not in text
         assert row in text
-    assert "| claim | verdict | on per-class rates |" in conclusions
+    columns = "| claim | verdict | how | seeds | seeds to decide | on per-class rates |"
+    assert columns in conclusions
     assert "| cnn | 10 | 3 | t over 3 seeds |" in summary
 
 
@@ -109,20 +128,32 @@ def test_older_runs_take_the_test_size_from_the_confusion_matrix(tmp_path):
     assert (
         "| 2 finished of 2 | 10 | 50,000 | 9,000 | 4,000 | 2 | not recorded (2 runs) |" in summary
     )
-    assert WARNING in summary and "9,000 test images (the study: 10,000)" in summary
+    assert WARNING in summary
+    assert "9,000 test images (the data set's test split: 10,000)" in summary
 
 
 def test_captions_say_which_points_have_one_seed_and_no_error_bar(tmp_path):
     for seed in range(2):
         write_run(tmp_path / "s", seed=seed)
     write_run(tmp_path / "s", model="rnn")
-    points = grid_points(read_sweeps([tmp_path / "s"]))
+    points = grid_points(read_sources([tmp_path / "s"]))
     assert caption(points) == (
         "error bars: 95% t-interval over 2 seeds; 1 of 2 points have one seed: no error bar; "
         "10,000 test images per run"
     )
     single = [p for p in points if p.n == 1]
     assert caption(single) == "one seed per point: no error bars; 10,000 test images per run"
+
+
+def test_captions_mark_reduced_runs(tmp_path):
+    cut = {"data/test_size": 1_000, "data/test_split_size": 10_000}
+    for seed in range(2):
+        write_run(tmp_path / "s", seed=seed, extra=cut)
+    points = grid_points(read_sources([tmp_path / "s"]))
+    assert caption(points) == (
+        "error bars: 95% t-interval over 2 seeds; REDUCED RUNS (2), e.g. 1,000 of 10,000 test "
+        "images"
+    )
 
 
 def test_a_sweep_whose_every_grid_pins_its_epochs_names_them_alone(tmp_path):

@@ -1,31 +1,25 @@
-"""The report's intervals and three-way verdicts against hand computations."""
+"""The report's intervals (engine/stats.py, engine.points.Point.interval) against hand
+computations: t over seeds, Wilson from one run's test counts, a share's interval cut to
+[0, 1]. (The tests: test_report_inference.py; the verdicts: test_report_verdicts.py.)"""
 
 import math
 
 import numpy as np
 import pytest
 
-from imbalance_lab.report.claims_rates import conclusion_1
-from imbalance_lab.report.points import Point, grid_points
-from imbalance_lab.report.runs import Run
-from imbalance_lab.report.stats import (
+from imbalance_lab.report.engine.points import Point
+from imbalance_lab.report.engine.runs import Run
+from imbalance_lab.report.engine.stats import (
     Interval,
     count_interval,
     no_value,
     t_interval,
     wilson_interval,
 )
-from imbalance_lab.report.verdicts import (
-    FAILS,
-    HOLDS,
-    NO_DATA,
-    UNDECIDED,
-    check,
-    combine,
-    compare,
-)
+from imbalance_lab.report.plots import seed_interval
 
-T_975_2 = 4.302653  # t quantile 0.975 at 2 degrees of freedom (3 seeds), from a t table
+T_975_1 = 12.706205  # t quantile 0.975 at 1 degree of freedom (2 seeds), from a t table
+T_975_2 = 4.302653  # t quantile 0.975 at 2 degrees of freedom (3 seeds)
 Z_975 = 1.959964  # normal quantile 0.975
 
 
@@ -102,7 +96,9 @@ def test_a_point_of_one_seed_takes_the_wilson_interval_of_its_test_counts():
     three = Point(
         config={}, runs=[Run(config={}, metrics={"test/acc": a}) for a in (0.95, 0.97, 0.99)]
     )
-    assert three.interval("test/acc") == t_interval([0.95, 0.97, 0.99])
+    # [0.9203, 1.0197] over three seeds: an accuracy's cut at 1.
+    assert three.interval("test/acc") == t_interval([0.95, 0.97, 0.99]).clipped(0.0, 1.0)
+    assert three.interval("test/acc").high == 1.0
 
 
 def test_no_value_is_none_nan_text_and_bool():
@@ -118,58 +114,33 @@ def test_interval_arithmetic_bounds_a_difference():
     assert a.scaled(2).high == pytest.approx(1.2)
 
 
-def test_compare_is_three_way_on_95_percent_intervals():
-    high, low = Interval(0.5, 0.45, 0.55, 3, "t"), Interval(0.3, 0.25, 0.35, 3, "t")
-    near = Interval(0.42, 0.33, 0.51, 3, "t")  # overlaps both
-    assert compare(high, low) == HOLDS
-    assert compare(low, high) == FAILS
-    assert compare(high, near) == compare(near, low) == UNDECIDED
-    no_bounds = Interval(0.9, math.nan, math.nan, 1, "mean")  # one seed, no counts
-    assert compare(no_bounds, low) == UNDECIDED
-    assert compare(None, low) == NO_DATA
-    outcome, text = check("a", high, "b", low)
-    assert (
-        outcome == HOLDS and text == "a 0.5000 [0.4500, 0.5500] > b 0.3000 [0.2500, 0.3500]: holds"
-    )
+HALF = T_975_1 * 0.009 / 2  # the 95% half-width of two seeds 0.009 apart
 
 
-def test_combine_holds_only_when_all_hold_and_fails_on_one_clear_failure():
-    assert combine([HOLDS, HOLDS]) == HOLDS
-    assert combine([HOLDS, UNDECIDED]) == UNDECIDED
-    assert combine([HOLDS, UNDECIDED, FAILS]) == FAILS
-    assert combine([HOLDS, NO_DATA]) == UNDECIDED  # a comparison that could not be made
-    assert combine([NO_DATA]) == combine([]) == NO_DATA
+def two_seeds(metric: str, values: tuple[float, float]) -> Point:
+    """Returns a point of two runs with these values of the metric."""
+    return Point({}, [Run({"seed": i}, {metric: v}) for i, v in enumerate(values)])
 
 
-def chain_runs(rates, jitter=0.001, model="cnn"):
-    """Returns three seeds of an imbalanced uncorrected run with these four raw rates, each
-    seed shifted by (seed - 1) × jitter: s = jitter, so the 95% half-width is 2.48 × jitter."""
-    config = {"model": model, "method": "none", "rho": 10, "inv_rho": 1.0, "weight": 1.0}
-    names = ("p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A")
-    return [
-        Run(
-            config={**config, "seed": seed},
-            metrics={
-                f"test/{n}": r + (seed - 1) * jitter for n, r in zip(names, rates, strict=True)
-            },
-        )
-        for seed in range(3)
-    ]
+def test_a_shares_t_interval_is_cut_to_0_and_1():
+    # Two seeds 0.99 and 0.999: mean 0.9945, s / √2 = 0.009 / 2, half-width 12.706205 × 0.0045
+    # = 0.057178: [0.937322, 1.051678], cut to [0.937322, 1].
+    accuracy = two_seeds("test/acc", (0.99, 0.999)).interval("test/acc")
+    assert (accuracy.mean, accuracy.low) == pytest.approx((0.9945, 0.9945 - HALF), abs=1e-6)
+    assert accuracy.high == 1.0
+    # A rate near 0: 0.001 and 0.02, half-width 12.706205 × 0.019 / 2 = 0.12071.
+    rate = two_seeds("test/p_A_to_I", (0.001, 0.02)).interval("test/p_A_to_I")
+    assert rate.low == 0.0
+    assert rate.high == pytest.approx(0.0105 + T_975_1 * 0.019 / 2, rel=1e-5)
+    for share in ("test/bal_acc", "test/p_I_to_A_per_class", "val/acc", "val/bal_acc"):
+        found = two_seeds(share, (0.99, 0.999)).interval(share)
+        assert found.high == 1.0, share
+    # The figures' error bars come from the same interval.
+    assert seed_interval(two_seeds("test/acc", (0.99, 0.999)), "test/acc")[2] == 1.0
 
 
-def test_conclusion_1_holds_fails_or_is_undecided_by_its_intervals():
-    apart = chain_runs((0.30, 0.20, 0.10, 0.05))
-    verdict = conclusion_1(grid_points(apart))
-    assert verdict.verdict == HOLDS
-    assert "p_I→I 0.3000 [0.2975, 0.3025]" in verdict.evidence[1]
-    # p_I->A 0.201 vs p_A->I 0.200: intervals ±0.0025 overlap, the rest apart.
-    close = chain_runs((0.30, 0.201, 0.200, 0.05))
-    assert conclusion_1(grid_points(close)).verdict == UNDECIDED
-    # One setting clearly reversed (p_I->I < p_I->A) makes the claim fail, even beside an
-    # undecided one.
-    reversed_ = chain_runs((0.10, 0.20, 0.05, 0.02), model="rnn")
-    verdict = conclusion_1(grid_points(close + reversed_))
-    assert verdict.verdict == FAILS
-    assert verdict.evidence[0] == "of 2 settings: does not hold in 1, undecided in 1"
-    # One seed without confusion matrix: no interval, so undecided however far apart.
-    assert conclusion_1(grid_points(apart[:1])).verdict == UNDECIDED
+def test_an_unbounded_metrics_interval_is_not_cut():
+    slope = two_seeds("test/loss", (0.99, 0.999)).interval("test/loss")
+    assert slope.high == pytest.approx(0.9945 + HALF, abs=1e-6)
+    below = two_seeds("test/loss", (0.001, 0.02)).interval("test/loss")
+    assert below.low < 0

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure  # no pyplot: no display, no global figure state
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-from imbalance_lab.report.stats import no_value
+from imbalance_lab.report.engine.stats import no_value
 
 # (xs, means, 95% lows, 95% highs); NaN bounds: no interval (one seed), no error bar.
 Curve = tuple[list[float], list[float], list[float], list[float]]

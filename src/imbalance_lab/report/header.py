@@ -9,16 +9,19 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from imbalance_lab.report.points import grid_points
-from imbalance_lab.report.runs import Run
-from imbalance_lab.report.stats import is_number
+from imbalance_lab.metrics.reduced import reduced_note
+from imbalance_lab.report.engine.points import Point, agree, grid_points
+from imbalance_lab.report.engine.runs import Run
+from imbalance_lab.report.engine.stats import is_number
 from imbalance_lab.report.text import counted, markdown_table, sizes
 
 MULTIRUN_FILE = "multirun.yaml"  # Hydra's record of a whole sweep, in the sweep folder
 EPOCHS_OVERRIDE = "trainer.max_epochs="
-# Below these the runs check the pipeline, not the study: MNIST's test set has 10,000 images,
-# the study trained for 10 epochs, and one seed gives no interval over seeds.
-FULL_TEST_SIZE = 10_000
+# Below these the runs check the pipeline, not the study: the study trained for 10 epochs, and
+# one seed gives no interval over seeds. A run that tested fewer images than its data set's test
+# split holds (data/test_split_size; MNIST's 10,000 for runs from before it was recorded), or
+# trained or validated a slice (metrics/reduced.py), is a reduced run.
+MNIST_TEST_SIZE = 10_000
 MIN_EPOCHS = 3
 
 
@@ -72,7 +75,10 @@ def sweep_facts(runs: list[Run]) -> list[SweepFacts]:
     """Returns the facts of each sweep folder the runs come from, in order."""
     by_folder: dict[Path, list[Run]] = {}
     for run in runs:
-        by_folder.setdefault(run.source or Path("."), []).append(run)
+        source = run.source or Path(".")
+        # A runs table holds several sweeps: each is listed on its own, 'runs.csv: sweep'.
+        key = Path(f"{source}: {run.sweep}") if source.is_file() and run.sweep else source
+        by_folder.setdefault(key, []).append(run)
     facts = []
     for folder, group in by_folder.items():
         done = [r for r in group if r.status == "finished"]
@@ -80,13 +86,22 @@ def sweep_facts(runs: list[Run]) -> list[SweepFacts]:
         tests = [r.test_size for r in done if r.test_size is not None]
         seeds = [p.n for p in grid_points(done)]
         smoke = []
-        if tests and min(tests) < FULL_TEST_SIZE:
-            smoke.append(f"{sizes(tests)} test images (the study: {FULL_TEST_SIZE:,})")
+        splits = [_test_split(r) for r in done if r.test_size is not None]
+        if any(t < s for t, s in zip(tests, splits, strict=True) if s):
+            known = sizes([s for s in splits if s])
+            smoke.append(f"{sizes(tests)} test images (the data set's test split: {known})")
+        cut = [note for r in done if (note := reduced_note(r.metrics))]
+        if cut:
+            smoke.append(f"{counted(len(cut), 'reduced run')}, e.g. {cut[0]}")
         if seeds and max(seeds) == 1:
             smoke.append("one seed per grid point (no interval over seeds)")
         if epoch_values and min(epoch_values) < MIN_EPOCHS:
             smoke.append(f"{counted(min(epoch_values), 'epoch')} of training (the study: 10)")
-        values = {k: [r.metrics.get(k) for r in done] for k in ("train/size", "data/val_size")}
+        # What was actually trained on and scored, where recorded (a reduced run cuts both).
+        values = {
+            "train/size": [_done(r, "train/images_per_epoch", "train/size") for r in done],
+            "data/val_size": [_done(r, "data/val_scored", "data/val_size") for r in done],
+        }
         facts.append(
             SweepFacts(
                 folder=str(folder),
@@ -103,6 +118,37 @@ def sweep_facts(runs: list[Run]) -> list[SweepFacts]:
     return facts
 
 
+def _done(run: Run, actual: str, planned: str) -> object:
+    """Returns the run's actual count where recorded, else its planned one."""
+    value = run.metrics.get(actual)
+    return value if is_number(value) else run.metrics.get(planned)
+
+
+def _test_split(run: Run) -> int | None:
+    """Returns the size of the run's data set's test split (MNIST's for runs that predate
+    data/test_split_size); None when unknown."""
+    size = run.metrics.get("data/test_split_size")
+    if is_number(size):
+        return int(size)
+    return MNIST_TEST_SIZE if run.metrics.get("data/name", "mnist") == "mnist" else None
+
+
+def repeat_lines(points: list[Point]) -> list[str]:
+    """Returns a line on the runs that appeared twice (one fingerprint: one training), and
+    whether their copies agree; none when no run did."""
+    pairs = [pair for p in points for pair in p.repeats]
+    if not pairs:
+        return []
+    differing = [kept for kept, dropped in pairs if not agree(kept, dropped)]
+    said = "all agree bit for bit" if not differing else f"{len(differing)} disagree"
+    return [
+        f"{counted(len(pairs), 'run')} appeared twice: one config and seed (settings of other "
+        "methods aside, which a method does not read), so one training, in two sweeps or in a "
+        f"runs table and a sweep; counted once, the copy that recorded more kept. Their test "
+        f"metrics: {said}."
+    ]
+
+
 def is_smoke(facts: list[SweepFacts]) -> bool:
     """Returns whether any sweep folder is smoke-sized."""
     return any(f.smoke for f in facts)
@@ -111,7 +157,7 @@ def is_smoke(facts: list[SweepFacts]) -> bool:
 def header_lines(facts: list[SweepFacts]) -> list[str]:
     """Returns the markdown header: a table of each sweep folder's sizes, then a warning box
     when any is smoke-sized."""
-    columns = ["sweep folder", "runs", "epochs", "training images", "test images"]
+    columns = ["sweep folder", "runs", "epochs", "training images per epoch", "test images"]
     columns += ["validation images", "seeds per point", "code commit"]
     rows = [
         [f"`{f.folder}`", f.runs, f.epochs, f.train, f.test, f.val, f.seeds, f.commits]
@@ -123,13 +169,13 @@ def header_lines(facts: list[SweepFacts]) -> list[str]:
         "runs that predate it). Seeds per point: finished runs per grid point."
     )
     if is_smoke(facts):
-        lines += ["", "> **⚠ SMOKE-SIZED RUNS: these numbers and verdicts are not the study's.**"]
+        lines += ["", "> **⚠ REDUCED RUNS: these numbers and verdicts are not the study's.**"]
         for f in facts:
             if f.smoke:
                 lines += [">", f"> `{f.folder}`: {'; '.join(f.smoke)}."]
         lines.append(">")
         lines.append(
-            "> They show that the pipeline runs end to end; rerun at full size (10,000 test "
-            "images, three seeds, the study's epochs) before reading any verdict."
+            "> They show that the pipeline runs end to end; rerun at full size (every training "
+            "and test image, three seeds, the study's epochs) before reading any verdict."
         )
     return lines

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from imbalance_lab.report.points import varying_keys
-from imbalance_lab.report.stats import is_number
+from imbalance_lab.report.engine.points import varying_keys
+from imbalance_lab.report.engine.stats import is_number
 
 METRIC_NAMES = {"test/acc": "accuracy", "test/bal_acc": "balanced accuracy"}
 PRETTY = dict(cnn="CNN", rnn="LSTM", none="no correction", ros="ROS", weighted="weighted loss")
@@ -32,10 +32,14 @@ def describe(pairs: tuple | list) -> str:
         number = is_number(value)
         if key in ("model", "method"):
             words.append(PRETTY.get(str(value), str(value)))
-        elif key in ("rotation", "rho") and number:
-            words.append(f"rotation ±{value:g}°" if key == "rotation" else f"ρ={value:g}")
+        elif key == "rotation" and number:
+            words.append(f"rotation ±{value:g}°" if value else "no rotation")
+        elif key == "rho" and number:
+            words.append(f"ρ={value:g}")
         else:
-            words.append(f"{'1/ρ' if key == 'inv_rho' else key}={value}")
+            # A swept float (Optuna's weights) to 4 significant digits, not 8.558894657793088.
+            shown = f"{value:.4g}" if isinstance(value, float) else value
+            words.append(f"{'1/ρ' if key == 'inv_rho' else key}={shown}")
     return ", ".join(words) or "all runs"
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from imbalance_lab.metrics.reduced import reduced_note
 from imbalance_lab.report import figures
+from imbalance_lab.report.claims.study_settings import usual_training
+from imbalance_lab.report.engine.points import Point, group_by, varying_keys
+from imbalance_lab.report.engine.runs import CORRECTED_METRICS, RATE_METRICS
+from imbalance_lab.report.engine.stats import is_number
 from imbalance_lab.report.labels import METRIC_NAMES, describe, labels, rate_label
-from imbalance_lab.report.points import Point, group_by, usual_training, varying_keys
-from imbalance_lab.report.runs import CORRECTED_METRICS, RATE_METRICS
-from imbalance_lab.report.stats import Interval, is_number, t_interval
 from imbalance_lab.report.text import sizes
 
 RATES_AXIS = "p_a→b (share of group a's test images)"
@@ -31,8 +33,9 @@ LOG_X = {"rho", "weight"}  # grids of 1, 10, 100 and 1, 2, 5, 10, 20
 
 
 def seed_interval(point: Point, metric: str) -> tuple[float, float, float]:
-    """Returns (mean, 95% low, high) over the point's seeds; NaN bounds for one seed."""
-    found: Interval | None = t_interval(point.values(metric))
+    """Returns (mean, 95% low, high) over the point's seeds, a share's bounds cut to [0, 1];
+    NaN bounds for one seed."""
+    found = point.interval(metric) if point.n > 1 else None
     return (point.mean(metric), *((found.low, found.high) if found else (math.nan, math.nan)))
 
 
@@ -48,6 +51,10 @@ def caption(points: list[Point]) -> str:
         if single:
             bars += f"; {single} of {len(ns)} points have one seed: no error bar"
     tests = sizes([r.test_size for p in points for r in p.runs if r.test_size])
+    reduced = [note for p in points for r in p.runs if (note := reduced_note(r.metrics))]
+    if reduced:  # a copied figure must not pass for a result
+        example = reduced[0].removeprefix("reduced run: ")
+        return f"{bars}; REDUCED RUNS ({len(reduced)}), e.g. {example}"
     return f"{bars}; {tests} test images per run"
 
 

@@ -1,36 +1,27 @@
-"""Methods ranked against each other: for every setting that several methods share (model,
-rho, profile, ...), the methods ordered by mean balanced accuracy and by mean ROC AUC over
-seeds, each with its 95% interval; as a markdown table and a figure (experiment=methods,
-experiment=buda)."""
+"""ranking.md and methods_ranking.png: in every setting several methods share, the methods by
+mean test balanced accuracy, each against no correction and against the method best on
+validation, as paired comparisons corrected across the methods (claims/methods.py)."""
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
+from imbalance_lab.report.claims.methods import BAL, MethodGroup, method_label, rank
+from imbalance_lab.report.engine.points import Point, varying_keys
+from imbalance_lab.report.engine.stats import no_value
+from imbalance_lab.report.engine.verdicts import CONTRADICTS, OPEN, SUPPORTS, Verdict
 from imbalance_lab.report.figures import error_bars, panels, save
 from imbalance_lab.report.labels import describe
 from imbalance_lab.report.plots import caption, seed_interval
-from imbalance_lab.report.points import (
-    Point,
-    group_by,
-    is_uncorrected,
-    uncorrected_trainings,
-    varying_keys,
-)
-from imbalance_lab.report.stats import no_value
 from imbalance_lab.report.text import markdown_table, with_interval
-from imbalance_lab.report.verdicts import HOLDS, UNDECIDED, compare
+from imbalance_lab.report.verdict_text import effect_text, outcome_text, p_text
 
 RANKED_BY = {"test/bal_acc": "balanced accuracy", "test/roc_auc": "ROC AUC"}
-
-
-def method_groups(points: list[Point]) -> dict[tuple, list[Point]]:
-    """Returns the points grouped by everything but the method, keeping groups where at least
-    two methods compete. Weight 1 or ROS to the data's own 1/rho is method none under another
-    name: it joins none's runs instead of ranking as a method of its own."""
-    corrected = [p for p in points if not is_uncorrected(p.config)]
-    groups = group_by(corrected + uncorrected_trainings(points), drop=("method",))
-    return {key: group for key, group in groups.items() if len(group) >= 2}
+WORDS = {
+    "none": {SUPPORTS: "above none", CONTRADICTS: "below none"},
+    "best": {SUPPORTS: "below the best", CONTRADICTS: "above the best"},
+}
 
 
 def _label(context: tuple, shown: list[str]) -> str:
@@ -38,86 +29,87 @@ def _label(context: tuple, shown: list[str]) -> str:
     return describe([(k, v) for k, v in context if k in shown])
 
 
-def _ranked(group: list[Point], metric: str) -> list[Point]:
-    """Returns the group best first by mean; points without the metric rank last."""
-    return sorted(group, key=lambda p: (no_value(p.mean(metric)), -p.mean(metric)))
+def _cells(verdict: Verdict | None, method: str, words: dict[str, str]) -> list[str]:
+    """Returns (difference [95% CI], Holm's p, outcome) of a method in a family, or dashes."""
+    found = next((c for c in verdict.comparisons if c.label == method), None) if verdict else None
+    if found is None:
+        return ["—", "—", "—"]
+    outcome = words.get(found.outcome) or outcome_text(found).replace(OPEN, "not told apart")
+    return [effect_text(found), p_text(found.p_adjusted), outcome]
 
 
-def versus_first(first: Point, point: Point, metric: str) -> str:
-    """Returns how point stands against rank 1: 'below' when rank 1's 95% interval lies wholly
-    above point's, 'not told apart' when they overlap (or one has no interval), '—' for rank 1
-    itself or without the metric."""
-    if point is first:
-        return "—"
-    outcome = compare(first.interval(metric), point.interval(metric))
-    if outcome == HOLDS:
-        return "below"
-    return "not told apart" if outcome == UNDECIDED else "—"
+def _seeds_line(group: MethodGroup) -> str:
+    """Returns how many methods are told apart from none, and the seeds the rest would need."""
+    if group.versus_none is None:
+        return "No method none in this setting: nothing to compare against."
+    comparisons = group.versus_none.comparisons
+    decided = [c for c in comparisons if c.outcome in (SUPPORTS, CONTRADICTS)]
+    wanted = [c.seeds for c in comparisons if c.outcome == OPEN and c.seeds]
+    line = f"{len(decided)} of {len(comparisons)} methods told apart from none at these seeds"
+    if wanted:
+        line += f"; the others would likely need ~{int(statistics.median(wanted))} seeds (median)"
+    return line + "."
 
 
 def ranking_markdown(points: list[Point]) -> str:
-    """Returns ranking.md: per shared setting, the methods by balanced accuracy and ROC AUC."""
-    groups = method_groups(points)
+    """Returns ranking.md."""
+    groups = rank(points)
     if not groups:
         return "# Methods ranked\n\nNo setting holds runs of two or more methods.\n"
-    shown = varying_keys([dict(key) for key in groups]) or ["model"]
+    shown = varying_keys([dict(g.context) for g in groups]) or ["model"]
     lines = [
         "# Methods ranked",
         "",
-        "Mean over seeds [95% interval: t over seeds, or Wilson from the test counts for one "
-        "seed where the metric has counts]; n = seeds. 'vs rank 1': below when rank 1's interval "
-        "lies wholly above the method's; not told apart by these runs when the two overlap.",
+        "Per setting, the methods by mean test balanced accuracy over seeds [95% t-interval]. "
+        "'− none': the method's balanced accuracy minus no correction's, a paired t-test over "
+        "the seeds both ran; 'best − method': the method best on validation balanced accuracy "
+        "(chosen on validation, never on test) minus the method. Each column's p-values are "
+        "corrected with Holm's method over the methods of the setting. 'not told apart (~k "
+        "seeds)': undecided at these seeds; k seeds would likely (80% power) tell it apart at "
+        "the observed difference and spread.",
         "",
     ]
-    for context, group in groups.items():
-        lines += [f"## {_label(context, shown)}", ""]
-        for metric, name in RANKED_BY.items():
-            ranked = _ranked(group, metric)
-            rows = [
-                [
-                    rank,
-                    point.config["method"],
-                    with_interval(point.interval(metric), point.mean(metric)),
-                    point.n,
-                    versus_first(ranked[0], point, metric),
-                ]
-                for rank, point in enumerate(ranked, 1)
-            ]
-            header = ["rank", "method", name, "n", "vs rank 1"]
-            lines += [f"By {name}:", "", *markdown_table(header, rows), ""]
+    columns = ["rank", "method", "balanced accuracy", "n", "− none", "p (Holm)", "vs none"]
+    columns += ["best − method", "p (Holm)", "vs best on validation"]
+    for group in groups:
+        best = method_label(group.best, group.points) if group.best else "—"
+        lines += [f"## {_label(group.context, shown)}", "", f"Best on validation: {best}.", ""]
+        rows = []
+        for position, point in enumerate(group.points, 1):
+            method = method_label(point, group.points)
+            shown_mean = with_interval(point.interval(BAL), point.mean(BAL))
+            row = [position, method, shown_mean, point.n]
+            row += _cells(group.versus_none, method, WORDS["none"])
+            row += _cells(group.versus_best, method, WORDS["best"])
+            rows.append(row)
+        lines += [*markdown_table(columns, rows), "", _seeds_line(group), ""]
     return "\n".join(lines)
 
 
 def ranking_figure(points: list[Point], path: Path) -> Path | None:
     """Returns path, where it saved horizontal bars of each method's balanced accuracy and
-    ROC AUC (95% t-interval over seeds), one row of panels per shared setting; None with
-    nothing to rank."""
-    groups = method_groups(points)
+    ROC AUC (95% t-interval over seeds, cut to [0, 1]), one row of panels per shared setting;
+    None with nothing to rank."""
+    groups = rank(points)
     if not groups:
         return None
-    shown = varying_keys([dict(key) for key in groups]) or ["model"]
-    height = 0.35 * max(len(g) for g in groups.values()) + 1.2
+    shown = varying_keys([dict(g.context) for g in groups]) or ["model"]
+    height = 0.35 * max(len(g.points) for g in groups) + 1.2
     fig, axes = panels(2 * len(groups), 5.5, height, sharey=False)
-    for row, (context, group) in enumerate(groups.items()):
-        ranked = _ranked(group, "test/bal_acc")[::-1]  # barh draws bottom-up: best on top
-        names = [str(p.config["method"]) for p in ranked]
+    for row, group in enumerate(groups):
+        ranked = group.points[::-1]  # barh draws bottom-up: best on top
+        names = [method_label(p, group.points) for p in ranked]
         for ax, (metric, name) in zip(axes[2 * row : 2 * row + 2], RANKED_BY.items(), strict=True):
             means, lows, highs = zip(*(seed_interval(p, metric) for p in ranked), strict=True)
             ax.set_xlabel(f"test {name}")
-            ax.set_title(_label(context, shown), fontsize=9)
+            ax.set_title(_label(group.context, shown), fontsize=9)
             if all(no_value(m) for m in means):  # older runs lack ROC AUC: say so, no bars
                 ax.text(0.5, 0.5, f"no {name} in these runs", ha="center", transform=ax.transAxes)
                 continue
-            ax.barh(
-                names,
-                means,
-                xerr=error_bars(means, lows, highs),
-                color="tab:blue",
-                alpha=0.8,
-                capsize=3,
-            )
+            bars = error_bars(means, lows, highs)
+            ax.barh(names, means, xerr=bars, color="tab:blue", alpha=0.8, capsize=3)
             low = min((m for m in means if not no_value(m)), default=0.0)
             ax.set_xlim(max(0.0, low - 0.05), 1.0)
-    used = [p for g in groups.values() for p in g]
+    used = [p for g in groups for p in g.points]
     title = f"Methods ranked (sorted by balanced accuracy)\n({caption(used)})"
     return save(fig, title, path)

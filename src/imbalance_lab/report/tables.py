@@ -1,48 +1,15 @@
-"""The report's tables: runs.csv (one row per run), summary.csv and summary.md (one row per
-grid point: mean, std, 95% interval and n of each metric)."""
+"""The report's summary: summary.csv and summary.md, one row per grid point with the mean, std,
+95% interval and n of each metric (runs.csv, one row per run: engine/table.py)."""
 
 from __future__ import annotations
 
-from imbalance_lab.report.header import SweepFacts, header_lines
+from imbalance_lab.report.engine.points import Point, varying_keys
+from imbalance_lab.report.engine.runs import CORRECTED_METRICS, RATE_METRICS, SUMMARY_METRICS
+from imbalance_lab.report.header import SweepFacts, header_lines, repeat_lines
 from imbalance_lab.report.labels import metric_label
-from imbalance_lab.report.points import Point, varying_keys
-from imbalance_lab.report.runs import (
-    CORRECTED_METRICS,
-    RATE_METRICS,
-    SETTING_KEYS,
-    SUMMARY_METRICS,
-    Run,
-)
 from imbalance_lab.report.text import Table, cell, counted, markdown_table, sizes, with_interval
 
 SUMMARY_STATS = ("mean", "std", "95% low", "95% high")
-
-
-def runs_table(runs: list[Run]) -> Table:
-    """Returns runs.csv: one row per run, its settings, seed, overrides, status and metrics."""
-    keys = [*SETTING_KEYS, *[k for k in varying_keys([r.config for r in runs]) if "." in k]]
-    # Flat lists (minority, class counts) as cells; not the (C, C) confusion matrix.
-    scalar = {k for r in runs for k, v in r.metrics.items() if not _nested(v)}
-    metrics = [m for m in SUMMARY_METRICS if m in scalar] + sorted(scalar - set(SUMMARY_METRICS))
-    columns = ["sweep", "run", "status", *keys, "seed", "overrides", "error", *metrics]
-    rows = []
-    for run in runs:
-        where = (
-            [run.source.name, str(run.path.relative_to(run.source))]
-            if run.source
-            else ["", str(run.path)]
-        )
-        settings = [run.config.get(k) for k in keys]
-        about = [run.seed, " ".join(run.overrides), run.error or None]
-        rows.append([*where, run.status, *settings, *about, *[run.metrics.get(m) for m in metrics]])
-    return columns, [[cell(v) for v in row] for row in rows]
-
-
-def _nested(value: object) -> bool:
-    """Returns whether value is a mapping or a list of lists (no CSV cell)."""
-    if isinstance(value, dict):
-        return True
-    return isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple)) for v in value)
 
 
 def interval_kind(point: Point) -> str:
@@ -84,14 +51,15 @@ def summary_markdown(points: list[Point], counts: dict[str, int], facts: list[Sw
         "",
         *header_lines(facts),
         "",
+        *[f"{line}\n" for line in repeat_lines(points)],
         f"{counted(counts['finished'], 'finished run')} ({counts['failed']} failed, "
         f"{counts['unfinished']} unfinished: see runs.csv), each tested on {tests} test images. "
         "Each cell: mean over the n seeds [95% interval]: a t-interval over seeds, or for one seed"
         " the Wilson interval of the run's test counts (accuracy and rates only; the column "
         "'interval' says which). With few seeds a t-interval is wide (t = 12.71 for two seeds, "
-        "4.30 for three) and may pass 0 or 1. Rates p_a→b: share of group a's test images "
-        "predicted as a wrong class of group b (I minority, A majority); per class: divided by the"
-        " number of wrong classes of b it can land in.",
+        "4.30 for three); a share's interval is cut to [0, 1]. Rates p_a→b: share of group a's "
+        "test images predicted as a wrong class of group b (I minority, A majority); per class: "
+        "divided by the number of wrong classes of b it can land in.",
     ]
     for title, metrics in (
         ("Accuracy and error rates", ("test/acc", "test/bal_acc", *RATE_METRICS)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from imbalance_lab.report.stats import Interval, is_number, no_value
+from imbalance_lab.report.engine.stats import Interval, is_number, no_value
 
 Table = tuple[list[str], list[list[object]]]  # (columns, rows)
 NONE = "—"  # the cell of a value that does not exist

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import statistics
 
+from imbalance_lab.report.engine.points import Point
+from imbalance_lab.report.engine.stats import is_number, t_interval
+from imbalance_lab.report.header import SweepFacts, header_lines
 from imbalance_lab.report.labels import labels
-from imbalance_lab.report.points import Point
-from imbalance_lab.report.stats import is_number, t_interval
 from imbalance_lab.report.text import markdown_table, number, sizes, with_interval
 
 METRIC = "val/acc"
@@ -19,9 +20,7 @@ TOLERANCE = 0.003  # 0.3 points: "within 0.3 points of the 10-epoch accuracy" (i
 def curve(point: Point, metric: str = METRIC) -> list[float]:
     """Returns the mean over the point's seeds of `metric` after each epoch (1, 2, ...), as
     far as every seed's history reaches."""
-    histories = [
-        [row[metric] for row in run.history if is_number(row.get(metric))] for run in point.runs
-    ]
+    histories = [run.curve(metric) for run in point.runs]
     length = min((len(h) for h in histories), default=0)
     return [statistics.fmean(h[e] for h in histories) for e in range(length)]
 
@@ -38,10 +37,11 @@ def epochs_within(values: list[float], tolerance: float = TOLERANCE) -> int | No
     return epochs
 
 
-def validation_markdown(points: list[Point]) -> str:
-    """Returns validation.md for the points whose runs logged validation accuracy."""
+def validation_markdown(points: list[Point], facts: list[SweepFacts]) -> str:
+    """Returns validation.md for the points whose runs logged validation accuracy, with the
+    header of what the numbers come from (and its warning for reduced runs)."""
     shown = [p for p in points if curve(p)]
-    lines = ["# Validation accuracy per epoch", ""]
+    lines = ["# Validation accuracy per epoch", "", *header_lines(facts), ""]
     if not shown:
         return "\n".join([*lines, "No run logged a validation accuracy."]) + "\n"
     longest = max(len(curve(p)) for p in shown)
@@ -49,9 +49,11 @@ def validation_markdown(points: list[Point]) -> str:
     rows = []
     for name, point in zip(names, shown, strict=True):
         values = curve(point)
-        last = [run.history[len(values) - 1][METRIC] for run in point.runs]
-        best = [max(row[METRIC] for row in run.history if METRIC in row) for run in point.runs]
-        trained = [r.metrics.get("train/size") for r in point.runs]
+        last = [run.curve(METRIC)[len(values) - 1] for run in point.runs]
+        best = [max(run.curve(METRIC)) for run in point.runs]
+        trained = [
+            r.metrics.get("train/images_per_epoch", r.metrics.get("train/size")) for r in point.runs
+        ]
         rows.append(
             [
                 name,
@@ -66,7 +68,7 @@ def validation_markdown(points: list[Point]) -> str:
     columns = [
         "setting",
         "n",
-        "training images",
+        "training images per epoch",
         *(f"e{e}" for e in range(1, longest + 1)),
         "last epoch [95% t]",
         "best epoch",

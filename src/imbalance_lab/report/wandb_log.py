@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from imbalance_lab.wandb_mode import resolve_wandb_mode
 def log_to_wandb(out: Path, group: str, tables: dict[str, Table], drawn: list[Path]) -> None:
     """Logs the tables and figures to a W&B run of its own (job_type report); offline, with
     one line saying so, when there are no credentials or no network."""
+    # W&B's banner and tips (a dozen lines); its errors still print. Set before the import.
+    os.environ.setdefault("WANDB_SILENT", "true")
     import wandb  # slow to import: only when asked for
 
     mode, notice = resolve_wandb_mode("auto")

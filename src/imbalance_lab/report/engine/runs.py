@@ -1,8 +1,10 @@
-"""The runs of one or more sweeps: finding their folders and reading each into a Run record
-(flattened config, status, metrics, history).
+"""Run records and how a run folder is read (runs tables: engine/table.py; both sources:
+engine/sources.py).
 
-A run folder is any folder holding .hydra/config.yaml; its status comes from what it holds:
-metrics.json (finished), error.txt without metrics.json (failed), neither (unfinished).
+A run folder's status comes from what it holds: metrics.json (finished), error.txt without
+metrics.json (failed), neither (unfinished). A finished run whose metrics.json records another
+config's fingerprint than its .hydra/config.yaml counts as failed: its files do not belong
+together (a run folder written before fingerprints, rerun with another config).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 import numpy as np
 from omegaconf import OmegaConf
 
-from imbalance_lab.report.stats import Interval, count_interval, is_number
+from imbalance_lab.config.identity import fingerprint, results_config
+from imbalance_lab.imbalance.methods import METHODS
+from imbalance_lab.report.engine.stats import Interval, count_interval, is_number
 from imbalance_lab.run_folder import (
     CONFIG_FILE,
     ERROR_FILE,
@@ -25,31 +29,21 @@ from imbalance_lab.run_folder import (
 )
 
 STATUSES = ("finished", "failed", "unfinished")
-# Short names for the config values that make up the study's settings.
+# Short names for the config keys that make up the study's settings.
 ALIASES = {
     "model.name": "model",
     "imbalance.method": "method",
     "imbalance.rho": "rho",
     "imbalance.inv_rho": "inv_rho",
     "imbalance.weight": "weight",
+    "imbalance.partition_seed": "partition",
     "data.rotation": "rotation",
     "optim.name": "optimizer",
     "optim.lr": "lr",
     "trainer.max_epochs": "epochs",
 }
+FULL_NAMES = {alias: key for key, alias in ALIASES.items()}
 SETTING_KEYS = tuple(ALIASES.values())
-# Config values that change how a run is executed or logged, not what it learns: never part of
-# a grid point (a sweep resumed with another logger still pools with the first attempt).
-NOT_SETTINGS = (
-    {"seed", "checkpoint", "resume", "threads", "step_mode", "confusion_figure"}
-    | {"model.channels_last"}  # a memory layout: the same maths
-    | {
-        f"trainer.{key}"
-        for key in ("accelerator", "devices", "enable_progress_bar", "enable_model_summary")
-        + ("log_every_n_steps", "num_sanity_val_steps")
-    }
-)
-NOT_SETTING_GROUPS = ("logger.",)
 RATES = ("p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A")
 RATE_METRICS = tuple(f"test/{rate}" for rate in RATES)
 CORRECTED_METRICS = tuple(f"{name}_per_class" for name in RATE_METRICS)
@@ -63,22 +57,30 @@ class ReportError(ValueError):
 
 @dataclass
 class Run:
-    """One run folder: its flattened config (aliases applied, lists as tuples), its status and,
-    when finished, its scalar metrics and per-epoch history."""
+    """One run: its results config (flat dotted keys, short names for the study's settings,
+    run-only keys and nulls left out), its status and, when finished, its metrics and
+    per-epoch history. path: its folder (or its name in a runs table); source: the folder or
+    table given to the report that holds it."""
 
     config: dict[str, object]
     metrics: dict[str, object] = field(default_factory=dict)
     history: list[dict] = field(default_factory=list)
     status: str = "finished"
     path: Path | None = None
-    source: Path | None = None  # the folder given to the report that holds this run
+    source: Path | None = None
     overrides: tuple[str, ...] = ()
     error: str = ""
+    sweep: str = ""  # the sweep it belongs to: its source's name, or a runs table's column
 
     @property
     def seed(self) -> object:
         """Returns the run's seed (config key seed)."""
         return self.config.get("seed")
+
+    @property
+    def fingerprint(self) -> str:
+        """Returns the fingerprint of the run's config: what identifies one training."""
+        return fingerprint({FULL_NAMES.get(k, k): v for k, v in self.config.items()})
 
     @property
     def test_size(self) -> int | None:
@@ -95,31 +97,31 @@ class Run:
         counts; None for other metrics."""
         return count_interval(self.metrics, metric)
 
-    def epochs_to(self, target: float) -> int | None:
-        """Returns the first epoch whose val/acc >= target, None when no epoch reaches it."""
-        rows = (row for row in self.history if float(row.get("val/acc", -1)) >= target)
-        return next((int(row["epoch"]) for row in rows), None)
+    def curve(self, metric: str = "val/acc") -> list[float]:
+        """Returns the metric after each epoch, in order (empty when not recorded)."""
+        return [float(row[metric]) for row in self.history if is_number(row.get(metric))]
 
     def setting(self) -> tuple:
-        """Returns the (key, value) pairs that define this run's grid point, sorted by key."""
-        return tuple(sorted((k, v) for k, v in self.config.items() if is_setting_key(k)))
+        """Returns the (key, value) pairs that define this run's grid point, sorted by key,
+        lists as tuples: all but the seed and the settings of other methods than the run's
+        (method none trains the same at any imbalance.weight: runs of two sweeps that differ
+        only there are one training, and count once)."""
+        unowned = unowned_settings(self.config.get("method"))
+        pairs = ((k, tuple(v) if isinstance(v, list) else v) for k, v in self.config.items())
+        return tuple(sorted((k, v) for k, v in pairs if k != "seed" and k not in unowned))
 
 
-def is_setting_key(key: str) -> bool:
-    """Returns whether a flattened config key takes part in defining a grid point."""
-    return key not in NOT_SETTINGS and not key.startswith(NOT_SETTING_GROUPS)
+def unowned_settings(method: object) -> set[str]:
+    """Returns the (short) names of the imbalance settings that other methods own and this one
+    does not read (every method's, for a method the table does not know)."""
+    every = {key for entry in METHODS.values() for key in entry.settings}
+    own = set(METHODS[method].settings) if method in METHODS else set()
+    return {ALIASES.get(f"imbalance.{key}", f"imbalance.{key}") for key in every - own}
 
 
-def flatten(node: dict, prefix: str = "") -> dict[str, object]:
-    """Returns {dotted key: value} of a nested mapping, lists turned into tuples (hashable)."""
-    flat = {}
-    for key, value in node.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = tuple(value) if isinstance(value, list) else value
-    return flat
+def aliased(config: dict) -> dict[str, object]:
+    """Returns a config's results config (config/identity.py) with the study's short names."""
+    return {ALIASES.get(k, k): v for k, v in results_config(config).items()}
 
 
 def _job_order(path: Path) -> tuple:
@@ -147,10 +149,14 @@ def read_run(path: Path) -> Run:
         overrides = OmegaConf.to_container(OmegaConf.load(path / OVERRIDES_FILE)) or []
     except Exception:
         overrides = []  # only a run started outside Hydra lacks it; the config says it all
-    flat = {ALIASES.get(k, k): v for k, v in flatten(config).items()}
-    run = Run(config=flat, status="unfinished", path=path, overrides=tuple(map(str, overrides)))
+    run = Run(config=aliased(config), status="unfinished", path=path)
+    run.overrides = tuple(map(str, overrides))
     metrics = finished_metrics(path)
-    if metrics is not None:
+    recorded = (metrics or {}).get("config/fingerprint")
+    if metrics is not None and recorded not in (None, run.fingerprint):
+        run.status = "failed"
+        run.error = f"{CONFIG_FILE} is another config's than {METRICS_FILE}'s (fingerprint)"
+    elif metrics is not None:
         run.history = list(metrics.pop("history", []))
         run.metrics, run.status = metrics, "finished"
     elif (path / METRICS_FILE).is_file():
@@ -160,22 +166,6 @@ def read_run(path: Path) -> Run:
         lines = (path / ERROR_FILE).read_text(errors="replace").strip().splitlines()
         run.status, run.error = "failed", lines[-1] if lines else f"{ERROR_FILE} is empty"
     return run
-
-
-def read_sweeps(folders: list[Path]) -> list[Run]:
-    """Returns the runs below every folder; raises ReportError for a folder that does not
-    exist or holds no run."""
-    runs = []
-    for folder in folders:
-        if not folder.is_dir():
-            raise ReportError(f"{folder} is not a folder")
-        found = find_run_dirs(folder)
-        if not found:
-            raise ReportError(f"{folder} holds no run folder (one with {CONFIG_FILE})")
-        for path in found:
-            runs.append(read_run(path))
-            runs[-1].source = folder
-    return runs
 
 
 def status_counts(runs: list[Run]) -> dict[str, int]:

@@ -39,6 +39,11 @@ class Interval:
     n: int
     method: str
 
+    def clipped(self, low: float, high: float) -> Interval:
+        """Returns the interval with its bounds cut to [low, high] (a share's to [0, 1])."""
+        bounds = (min(max(self.low, low), high), min(max(self.high, low), high))
+        return Interval(self.mean, *bounds, self.n, self.method)
+
     def above(self, other: Interval) -> bool:
         """Returns whether this interval lies wholly above other (the two do not overlap)."""
         return self.low > other.high

@@ -1,0 +1,95 @@
+"""The methods' ranking (experiment=methods, experiment=buda) as paired comparisons: in each
+setting several methods share (model, ρ, ...), every method against no correction, and against
+the method best on validation, on test balanced accuracy paired by seed; Holm's correction over
+the methods of the setting. A second claim set on the same engine as the study's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from imbalance_lab.imbalance.methods import METHODS
+from imbalance_lab.report.claims.study_settings import is_uncorrected, uncorrected_trainings
+from imbalance_lab.report.engine.measures import metric
+from imbalance_lab.report.engine.points import Point, group_by
+from imbalance_lab.report.engine.runs import unowned_settings
+from imbalance_lab.report.engine.stats import is_number
+from imbalance_lab.report.engine.verdicts import Verdict, judge, versus
+
+BAL, VAL_BAL = "test/bal_acc", "val/bal_acc"
+
+
+@dataclass
+class MethodGroup:
+    """The methods of one shared setting: each against none, and against the best on
+    validation (None without validation), each a family of its own."""
+
+    context: tuple
+    points: list[Point]
+    versus_none: Verdict | None
+    best: Point | None
+    versus_best: Verdict | None
+
+
+def method_groups(points: list[Point]) -> dict[tuple, list[Point]]:
+    """Returns the points grouped by everything but the method, keeping groups where at least
+    two methods compete. Weight 1 or ROS to the data's own 1/rho is method none under another
+    name: it joins none's runs instead of ranking as a method of its own."""
+    corrected = [p for p in points if not is_uncorrected(p.config)]
+    # Each point keeps only its own method's settings (ROS its inv_rho, ...): they are no part
+    # of what the methods share.
+    drop = ("method", *sorted(unowned_settings(None)))
+    groups = group_by(corrected + uncorrected_trainings(points), drop=drop)
+    return {
+        key: group
+        for key, group in groups.items()
+        if len({p.config.get("method") for p in group}) >= 2
+    }
+
+
+def method_label(point: Point, group: list[Point]) -> str:
+    """Returns the method's name, with its own settings where the group holds it more than
+    once (ROS to two targets: 'ros (inv_rho=0.5)')."""
+    method = str(point.config["method"])
+    if sum(p.config.get("method") == method for p in group) == 1:
+        return method
+    own = set(METHODS[method].settings) if method in METHODS else set()
+    shown = [
+        f"{k.removeprefix('imbalance.')}={v:g}" if is_number(v) else f"{k}={v}"
+        for k, v in sorted(point.config.items())
+        if k.removeprefix("imbalance.") in own
+    ]
+    return f"{method} ({', '.join(shown)})"
+
+
+def rank(points: list[Point]) -> list[MethodGroup]:
+    """Returns every shared setting's paired comparisons, methods best on test mean first."""
+    found = []
+    for context, group in method_groups(points).items():
+        ordered = sorted(group, key=lambda p: -p.mean(BAL))
+        none = next((p for p in group if p.config.get("method") == "none"), None)
+        family = "every method of this setting (Holm)"
+        versus_none = None
+        if none is not None:
+            comparisons = [
+                versus(metric(p, BAL), metric(none, BAL), "greater", method_label(p, group))
+                for p in ordered
+                if p is not none
+            ]
+            rule = "each method's test balanced accuracy against none's (paired t over seeds)"
+            versus_none = judge("against no correction", "", rule, family, comparisons)
+        validated = [p for p in group if p.values(VAL_BAL)]
+        best = max(validated, key=lambda p: p.mean(VAL_BAL)) if validated else None
+        versus_best = None
+        if best is not None:
+            comparisons = [
+                versus(metric(best, BAL), metric(p, BAL), "greater", method_label(p, group))
+                for p in ordered
+                if p is not best
+            ]
+            rule = (
+                "the test balanced accuracy of the method best on validation balanced accuracy "
+                "against each other method's (paired t over seeds)"
+            )
+            versus_best = judge("against the best on validation", "", rule, family, comparisons)
+        found.append(MethodGroup(context, ordered, versus_none, best, versus_best))
+    return found
