@@ -61,35 +61,40 @@ def method_label(point: Point, group: list[Point]) -> str:
     return f"{method} ({', '.join(shown)})"
 
 
+AGAINST_NONE = (
+    "against no correction",
+    "each method's test balanced accuracy against none's (paired t over seeds)",
+)
+AGAINST_BEST = (
+    "against the best on validation",
+    "the test balanced accuracy of the method best on validation balanced accuracy against each "
+    "other method's (paired t over seeds)",
+)
+
+
+def _against(reference: Point | None, ordered: list[Point], above: bool, title) -> Verdict | None:
+    """Returns every other method compared with the reference point (None without one): the
+    method above the reference when `above`, else the reference above the method; Holm over
+    the methods of the setting."""
+    if reference is None:
+        return None
+    comparisons = []
+    for point in (p for p in ordered if p is not reference):
+        first, second = (point, reference) if above else (reference, point)
+        label = method_label(point, ordered)
+        comparisons.append(versus(metric(first, BAL), metric(second, BAL), "greater", label))
+    return judge(title[0], "", title[1], "every method of this setting (Holm)", comparisons)
+
+
 def rank(points: list[Point]) -> list[MethodGroup]:
     """Returns every shared setting's paired comparisons, methods best on test mean first."""
     found = []
     for context, group in method_groups(points).items():
         ordered = sorted(group, key=lambda p: -p.mean(BAL))
         none = next((p for p in group if p.config.get("method") == "none"), None)
-        family = "every method of this setting (Holm)"
-        versus_none = None
-        if none is not None:
-            comparisons = [
-                versus(metric(p, BAL), metric(none, BAL), "greater", method_label(p, group))
-                for p in ordered
-                if p is not none
-            ]
-            rule = "each method's test balanced accuracy against none's (paired t over seeds)"
-            versus_none = judge("against no correction", "", rule, family, comparisons)
         validated = [p for p in group if p.values(VAL_BAL)]
         best = max(validated, key=lambda p: p.mean(VAL_BAL)) if validated else None
-        versus_best = None
-        if best is not None:
-            comparisons = [
-                versus(metric(best, BAL), metric(p, BAL), "greater", method_label(p, group))
-                for p in ordered
-                if p is not best
-            ]
-            rule = (
-                "the test balanced accuracy of the method best on validation balanced accuracy "
-                "against each other method's (paired t over seeds)"
-            )
-            versus_best = judge("against the best on validation", "", rule, family, comparisons)
+        versus_none = _against(none, ordered, True, AGAINST_NONE)
+        versus_best = _against(best, ordered, False, AGAINST_BEST)
         found.append(MethodGroup(context, ordered, versus_none, best, versus_best))
     return found
