@@ -262,12 +262,15 @@ def test_wandb_without_credentials_logs_an_offline_run(sweep, tmp_path):
     done = python(
         ["-m", "imbalance_lab.report", str(folder), "--out", str(out), "--wandb"],
         env={"HOME": str(tmp_path)},
-        unset=["WANDB_MODE", "WANDB_API_KEY"],
+        unset=["WANDB_MODE", "WANDB_API_KEY", "WANDB_SILENT"],  # CI sets WANDB_SILENT itself
         timeout=180,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     notices = [line for line in done.stderr.splitlines() if line.startswith("W&B: ")]
     assert len(notices) == 1 and "logging offline" in notices[0]
+    # W&B's own banner (wandb: Tracking run ..., wandb: Syncing ...) stays silent.
+    shown = (done.stdout + done.stderr).splitlines()
+    assert not [line for line in shown if line.lower().startswith("wandb:")]
     [run_dir] = (out / "wandb").glob("offline-run-*")
     assert next(run_dir.glob("run-*.wandb")).stat().st_size > 0
     tables = {p.name.split("_")[0]: p for p in run_dir.glob("files/media/table/*.table.json")}
