@@ -62,12 +62,13 @@ def n_text(comparison: Comparison) -> str:
     return f"{result.n} + {result.n_other}" if result.n_other else str(result.n)
 
 
-def outcome_text(comparison: Comparison) -> str:
-    """Returns the outcome, with the seeds that would likely decide an undecided one."""
+def outcome_text(comparison: Comparison, unit: str = "seeds") -> str:
+    """Returns the outcome, with the units (seeds; minority sets when pooled over them) that
+    would likely decide an undecided one."""
     if comparison.outcome != OPEN:
         return comparison.outcome
     likely = f"~{comparison.seeds}" if comparison.seeds else f"more than {MOST_SEEDS}"
-    return f"{OPEN} ({likely} seeds)"
+    return f"{OPEN} ({likely} {unit})"
 
 
 def comparison_rows(verdict: Verdict) -> list[list[object]]:
@@ -81,7 +82,17 @@ def comparison_rows(verdict: Verdict) -> list[list[object]]:
             holm = p_text(holm)
         else:
             p, holm = p_text(p), p_text(holm)
-        rows.append([c.label, test_text(c), n_text(c), effect_text(c), p, holm, outcome_text(c)])
+        rows.append(
+            [
+                c.label,
+                test_text(c),
+                n_text(c),
+                effect_text(c),
+                p,
+                holm,
+                outcome_text(c, verdict.unit),
+            ]
+        )
     return rows
 
 
@@ -97,8 +108,8 @@ def seeds_text(verdict: Verdict) -> str:
     if verdict.verdict != "undecided":
         return ""
     if verdict.seeds is not None:
-        return f"~{verdict.seeds} seeds"
-    return f"more than {MOST_SEEDS} seeds"
+        return f"~{verdict.seeds} {verdict.unit}"
+    return f"more than {MOST_SEEDS} {verdict.unit}"
 
 
 def decisive(verdict: Verdict) -> Comparison | None:

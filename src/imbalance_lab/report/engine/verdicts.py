@@ -165,6 +165,7 @@ class Verdict:
     comparisons: list[Comparison]
     seeds: int | None = None
     notes: list[str] = field(default_factory=list)
+    unit: str = "seeds"  # what n counts: seeds, or minority sets where a claim pools over them
 
     @property
     def n(self) -> str:
