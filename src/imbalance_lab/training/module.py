@@ -9,7 +9,6 @@ import torch
 from imbalance_lab.metrics.group_rates import GroupErrorRates
 from imbalance_lab.metrics.scores import build_scores, flatten_scores
 from imbalance_lab.training.captured_step import CapturedStep
-from imbalance_lab.training.legacy import loss_from_legacy_hparams
 from imbalance_lab.training.losses import build_loss
 from imbalance_lab.training.models import build_model
 from imbalance_lab.training.step_modes import LOSS_SCALED_PRECISIONS, STEP_MODES
@@ -21,8 +20,7 @@ class ImbalanceClassifier(pl.LightningModule):
     """Trains `model` (a name in training.models.MODELS, with its own `model_settings`) with
     the loss `loss` (a name in training.losses.LOSSES, with its own `loss_settings`), given the
     per-class training counts (C,) and the minority set I. Takes only plain values, all saved
-    as hyperparameters, so load_from_checkpoint needs no arguments (checkpoints of earlier
-    versions, with flat loss settings, load too: training/legacy.py).
+    as hyperparameters, so load_from_checkpoint needs no arguments.
 
     step_mode: 'cuda_graph' replays each full training batch's whole step as a CUDA graph
     (one CUDA device, no fp16 loss scaling); 'eager' runs the same step uncaptured; 'auto'
@@ -45,15 +43,10 @@ class ImbalanceClassifier(pl.LightningModule):
         image_shape: tuple[int, int] | list[int] = (28, 28),
         step_mode: str = "eager",
         clip_grad_norm: float | None = None,
-        **legacy,
     ):
         super().__init__()
         if step_mode not in STEP_MODES:
             raise ValueError(f"step_mode must be one of {', '.join(STEP_MODES)}, got {step_mode!r}")
-        if legacy:  # a checkpoint of an earlier version: its flat loss settings
-            loss, loss_settings, model_settings = loss_from_legacy_hparams(
-                loss, minority, class_counts, model_settings, legacy
-            )
         counts = list(class_counts or [1] * num_classes)
         self.save_hyperparameters(
             {
