@@ -2,8 +2,8 @@
 
 import pytest
 
+from imbalance_lab.config.check import check_config
 from imbalance_lab.errors import ConfigError
-from imbalance_lab.run.config_check import check_config
 
 from helpers import compose_config
 

@@ -7,7 +7,7 @@ import re
 import yaml
 from omegaconf import OmegaConf
 
-from imbalance_lab.run.help_text import MEANING_COLUMN, WIDTH, description, help_text, key_comments
+from imbalance_lab.cli.help import MEANING_COLUMN, WIDTH, description, help_text, key_comments
 
 from helpers import ROOT, compose_config
 

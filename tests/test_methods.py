@@ -52,7 +52,7 @@ def test_unknown_names_are_refused_naming_the_known_ones():
 def test_the_config_check_loads_no_training_stack():
     # The sweeper plugin imports it when Hydra starts: neither torch nor Lightning then.
     code = (
-        "import sys; import imbalance_lab.run.config_check; "
+        "import sys; import imbalance_lab.config.check; "
         "import hydra_plugins.imbalance_lab_sweeper.checked_sweeper; "
         "print(sorted(m for m in ('torch', 'pytorch_lightning', 'torchmetrics') "
         "if m in sys.modules))"

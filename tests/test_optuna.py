@@ -7,7 +7,7 @@ import pickle
 
 import yaml
 
-from imbalance_lab.run.outcome import JobOutcome
+from imbalance_lab.cli.outcome import JobOutcome
 
 from helpers import TINY, train
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 from omegaconf import OmegaConf
 
+from imbalance_lab.cli.preflight import UnknownKeyError, check_overrides, wants_help
 from imbalance_lab.errors import ConfigError
-from imbalance_lab.run.override_check import UnknownKeyError, check_overrides, wants_help
 
 from helpers import ROOT
 
@@ -193,8 +193,8 @@ def test_the_command_line_modules_import_no_torch():
     # train.py calls them before anything else: --help and a refused key stay fast.
     code = (
         "import sys; from pathlib import Path\n"
-        "from imbalance_lab.run.help_text import help_text\n"
-        "from imbalance_lab.run.override_check import check_overrides\n"
+        "from imbalance_lab.cli.help import help_text\n"
+        "from imbalance_lab.cli.preflight import check_overrides\n"
         "help_text(Path('conf'))\n"
         "check_overrides(['model=rnn', 'imbalance.rho=5', 'trainer.max_epochs=2'], Path('conf'))\n"
         "print(sorted({'torch', 'pytorch_lightning', 'lightning'} & set(sys.modules)))"
@@ -203,4 +203,22 @@ def test_the_command_line_modules_import_no_torch():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_refused_command_line_loads_no_training_stack():
+    # train.py answers a typo before it imports torch or Lightning: a refusal costs a fraction
+    # of a second, not the seconds of the training stack's import.
+    code = (
+        "import atexit, runpy, sys\n"
+        "stack = {'torch', 'pytorch_lightning', 'lightning_fabric', 'torchmetrics'}\n"
+        "atexit.register(lambda: print(sorted(stack & set(sys.modules))))\n"
+        "sys.argv = ['train.py', 'imbalance.rh=1']\n"
+        "runpy.run_path('train.py', run_name='__main__')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: imbalance.rh is not a config key")
     assert done.stdout.strip() == "[]"

@@ -17,7 +17,7 @@ from imbalance_lab.config.identity import (
     results_config,
 )
 from imbalance_lab.errors import FolderError
-from imbalance_lab.run.folder_claim import claimed_folder, folder_state
+from imbalance_lab.folder_claim import claimed_folder, folder_state
 from imbalance_lab.run.runner import run
 
 from helpers import CONF_DIR, TINY, compose_config, train

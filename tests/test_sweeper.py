@@ -57,9 +57,9 @@ def test_the_study_is_the_union_of_its_experiments():
         "weighted",
         "optim_depth",
     }
-    # 10 + 18 + 30 + 30 + 60 + 18 jobs: the baselines (all 60,000 images, 5 seeds) share no
+    # 10 + 18 + 30 + 30 + 60 + 36 jobs: the baselines (all 60,000 images, 5 seeds) share no
     # point with imbalance_effect's rho 1 (50,000 images, a validation split).
-    assert len(jobs_of(grids)) == 166
+    assert len(jobs_of(grids)) == 184
 
 
 def test_the_methods_and_buda_experiments_hold_their_grids():

@@ -27,12 +27,11 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.utils import JobStatus
 from omegaconf import OmegaConf, open_dict
 
+from imbalance_lab.cli.summary import job_listing, job_names, sweep_table
+from imbalance_lab.config import dirnames
+from imbalance_lab.config.check import check_config
 from imbalance_lab.errors import ConfigError
-from imbalance_lab.report.text import counted
-from imbalance_lab.run import dirnames
-from imbalance_lab.run.config_check import check_config
-from imbalance_lab.run.folder_claim import FolderState, folder_state
-from imbalance_lab.run.summary import job_listing, job_names, sweep_table
+from imbalance_lab.folder_claim import FolderState, folder_state
 from imbalance_lab.run_folder import finished_metrics
 
 log = logging.getLogger(__name__)
@@ -120,10 +119,13 @@ class CheckedSweeper(BasicSweeper):
         if clashes:
             for line in clashes:
                 print(f"error: {line}", file=sys.stderr)
-            verb = "holds" if len(clashes) == 1 else "hold"
+            many = (
+                "1 job folder of this sweep holds"
+                if len(clashes) == 1
+                else (f"{len(clashes)} job folders of this sweep hold")
+            )
             print(
-                f"error: {counted(len(clashes), 'job folder')} of this sweep {verb} another "
-                "config's results (above); no job was started",
+                f"error: {many} another config's results (above); no job was started",
                 file=sys.stderr,
             )
             sys.exit(2)

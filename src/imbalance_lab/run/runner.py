@@ -17,16 +17,16 @@ import torch
 from lightning_fabric.utilities.rank_zero import rank_zero_only
 from omegaconf import DictConfig, OmegaConf
 
+from imbalance_lab.config.check import check_config
 from imbalance_lab.data.datamodule import ImbalancedData
 from imbalance_lab.data.idx import load_split
 from imbalance_lab.data.spec import DatasetSpec
+from imbalance_lab.folder_claim import claimed_folder
 from imbalance_lab.imbalance.counts import class_counts
 from imbalance_lab.imbalance.methods import method_named, settings_of
 from imbalance_lab.imbalance.plan import plan_data
 from imbalance_lab.metrics.reduced import reduced_note
-from imbalance_lab.run.config_check import check_config
 from imbalance_lab.run.files import save_config_files
-from imbalance_lab.run.folder_claim import claimed_folder
 from imbalance_lab.run.loggers import build_logger, finish_wandb, log_image
 from imbalance_lab.run.provenance import machine, source_commit
 from imbalance_lab.run.results import collect_metrics, parameter_bytes, run_label, trained_sizes

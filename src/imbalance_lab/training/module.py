@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 
+from imbalance_lab.config.step_modes import LOSS_SCALED_PRECISIONS, STEP_MODES
 from imbalance_lab.metrics.group_rates import GroupErrorRates
 from imbalance_lab.metrics.scores import build_scores, flatten_scores
 from imbalance_lab.training.captured_step import CapturedStep
 from imbalance_lab.training.losses import build_loss
 from imbalance_lab.training.models import build_model
-from imbalance_lab.training.step_modes import LOSS_SCALED_PRECISIONS, STEP_MODES
 
 EVAL_STAGES = ("val", "test")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from imbalance_lab.run.conf_files import (
+from imbalance_lab.cli.conf_files import (
     PRIMARY,
     default_choices,
     find_option,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,8 +22,7 @@ from hydra.core.override_parser.types import Override, ValueType
 from hydra.errors import OverrideParseException
 from omegaconf import OmegaConf
 
-from imbalance_lab.errors import ConfigError
-from imbalance_lab.run.conf_files import (
+from imbalance_lab.cli.conf_files import (
     PRIMARY,
     default_choices,
     find_option,
@@ -31,6 +31,7 @@ from imbalance_lab.run.conf_files import (
     leaf_values,
     option_values,
 )
+from imbalance_lab.errors import ConfigError
 
 HELP_FLAGS = ("-h", "--help")
 # Hydra's flags whose value is the next argument (argparse also takes --flag=value).
@@ -288,3 +289,25 @@ def _did_you_mean(keys: list[str]) -> str:
     if not keys:
         return " (python train.py --help lists the keys)"
     return f" (did you mean {' or '.join(keys)}?)"
+
+
+def preflight(argv: list[str], conf_dir: Path) -> None:
+    """Answers --help, and refuses a key the config does not define, before Hydra composes
+    anything or makes a folder (one line, exit code 2)."""
+    if wants_help(argv):
+        from imbalance_lab.cli.help import help_text
+
+        print(help_text(conf_dir))
+        sys.exit(0)
+    if {"-m", "--multirun"} & set(argv) and {"-c", "--cfg"} & {a.split("=")[0] for a in argv}:
+        print(
+            "error: --cfg shows one job's config and Hydra takes it without -m; list a sweep's "
+            "jobs and their folders with hydra.sweeper.dry_run=true",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    try:
+        check_overrides(argv, conf_dir)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
-from imbalance_lab.errors import ConfigError
-from imbalance_lab.imbalance.methods import METHODS, method_named, settings_of
-from imbalance_lab.run.config_values import (
+from imbalance_lab.config.step_modes import LOSS_SCALED_PRECISIONS, STEP_MODES
+from imbalance_lab.config.values import (
     choice,
     class_list,
     flag,
@@ -23,7 +22,8 @@ from imbalance_lab.run.config_values import (
     number,
     per_class_numbers,
 )
-from imbalance_lab.training.step_modes import LOSS_SCALED_PRECISIONS, STEP_MODES
+from imbalance_lab.errors import ConfigError
+from imbalance_lab.imbalance.methods import METHODS, method_named, settings_of
 
 PROFILES = ("step", "linear", "exp", "original")
 OPTIMIZERS = ("adam", "sgd")
