@@ -8,12 +8,10 @@ import pytest
 import torch
 from torchmetrics.utilities import dim_zero_sum
 
-from imbalance_lab.metrics.group_rates import (
-    GroupErrorRates,
-    confusion_counts,
-    per_class_normalised_rates,
-)
-from imbalance_lab.metrics.groups import landing_classes, rate_name
+from imbalance_lab.metrics import names
+from imbalance_lab.metrics.group_rates import GroupErrorRates, confusion_counts
+from imbalance_lab.metrics.groups import landing_classes, per_class_rates, rate_name
+from imbalance_lab.metrics.scores import build_scores, flatten_scores
 
 KEYS = ["p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A"]
 MINORITY_SETS = [[0], [0, 1, 2], [3, 7], [0, 1, 2, 3, 4], list(range(9))]
@@ -148,10 +146,10 @@ def test_landing_classes():
     }
 
 
-def test_per_class_normalised_rates_hand_computed():
+def test_per_class_rates_hand_computed():
     # minority {0, 1, 2} of 10: k_I = 3, k_A = 7; divide by k_b (a != b), k_b - 1 (a == b).
     rates = {"p_I_to_I": 0.2, "p_I_to_A": 0.7, "p_A_to_I": 0.3, "p_A_to_A": 0.6}
-    got = per_class_normalised_rates(rates, [0, 1, 2], 10)
+    got = per_class_rates(rates, [0, 1, 2], 10)
     assert got == pytest.approx(
         {
             "p_I_to_I_per_class": 0.2 / 2,
@@ -162,10 +160,10 @@ def test_per_class_normalised_rates_hand_computed():
     )
 
 
-def test_per_class_normalised_rates_accepts_tensors_and_gives_nan_without_slots():
+def test_per_class_rates_accepts_tensors_and_gives_nan_without_slots():
     # One minority class: an I error can never land in I, so that rate has no slot.
     rates = {key: torch.tensor(0.4, dtype=torch.float64) for key in KEYS}
-    got = per_class_normalised_rates(rates, [5], 10)
+    got = per_class_rates(rates, [5], 10)
     assert math.isnan(got["p_I_to_I_per_class"])
     assert got["p_I_to_A_per_class"] == pytest.approx(0.4 / 9)
     assert got["p_A_to_I_per_class"] == pytest.approx(0.4 / 1)
@@ -177,3 +175,18 @@ def test_confusion_matrix_state_is_summed_across_processes():
     assert metric._reductions["confmat"] is dim_zero_sum
     assert metric._defaults["confmat"].dtype == torch.long
     assert metric._defaults["confmat"].shape == (10, 10)
+
+
+def test_the_logged_names_are_the_names_modules():
+    # The Metric and the scores log exactly what metrics/names.py names (the config check,
+    # the results and the report read it): two updates, one compute.
+    scores = build_scores(4)
+    rates = GroupErrorRates([0], 4)
+    probabilities = torch.softmax(torch.randn(12, 4, generator=torch.Generator().manual_seed(0)), 1)
+    labels = torch.arange(12) % 4
+    scores.update(probabilities, labels)
+    rates.update(probabilities, labels)
+    logged = {f"val/{name}" for name in {**flatten_scores(scores.compute()), **rates.compute()}}
+    assert logged == set(names.logged("val", 4))
+    assert names.lower_is_better("val/ece") and names.lower_is_better("test/p_A_to_I_per_class")
+    assert not names.lower_is_better("val/bal_acc") and not names.lower_is_better("val/recall_0")

@@ -24,6 +24,7 @@ from imbalance_lab.config.values import (
 )
 from imbalance_lab.errors import ConfigError
 from imbalance_lab.imbalance.methods import METHODS, method_named, settings_of
+from imbalance_lab.metrics.names import logged
 
 PROFILES = ("step", "linear", "exp", "original")
 OPTIMIZERS = ("adam", "sgd")
@@ -56,19 +57,10 @@ def check_config(cfg: DictConfig) -> None:
     _check_step_mode(cfg.step_mode, plain["trainer"])
 
 
-def validation_metrics(num_classes: int) -> list[str]:
-    """Returns the names of the validation metrics logged each epoch (what `select` and
-    `optimized_metric` may name)."""
-    scores = ["acc", "bal_acc", "macro_f1", "roc_auc", "ece", "gmean"]
-    rates = [f"p_{a}_to_{b}" for a in "IA" for b in "IA"]
-    recalls = [f"recall_{c}" for c in range(num_classes)]
-    return [f"val/{name}" for name in scores + rates + recalls]
-
-
 def _check_validation_metrics(select, optimized_metric, data: dict) -> None:
     """select and optimized_metric name a validation metric or are null: a setting is never
     chosen by its test score."""
-    names = validation_metrics(data["num_classes"])
+    allowed = logged("val", data["num_classes"])
     for key, value in (("select", select), ("optimized_metric", optimized_metric)):
         if value is None:
             continue
@@ -76,8 +68,8 @@ def _check_validation_metrics(select, optimized_metric, data: dict) -> None:
             raise ConfigError(
                 key, value, "null or a val/ metric: a setting is never chosen by its test score"
             )
-        if value not in names:
-            raise ConfigError(key, value, f"null or one of {', '.join(names[:10])}, ...")
+        if value not in allowed:
+            raise ConfigError(key, value, f"null or one of {', '.join(allowed[:10])}, ...")
         if data["val_per_class"] == 0:
             raise ConfigError(key, value, "null when data.val_per_class is 0 (no validation)")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torchmetrics import Metric
 
-from imbalance_lab.metrics.groups import GROUP_PAIRS, landing_classes, rate_name
+from imbalance_lab.metrics.names import GROUP_PAIRS, rate_name
 
 
 def confusion_counts(preds: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -44,21 +44,6 @@ def group_error_rates(confmat: torch.Tensor, minority: list[int]) -> dict[str, t
         wrong = errors[rows][:, masks[target]].sum()
         rates[rate_name(source, target)] = wrong / confmat[rows].sum().double()
     return rates
-
-
-def per_class_normalised_rates(
-    rates: dict[str, float], minority: list[int], num_classes: int
-) -> dict[str, float]:
-    """Returns each p_{a->b} divided by the number of classes it can land in (key suffix
-    '_per_class'): with 5 + 5 classes an error spread at random lands in A 5 times for every 4
-    times in I, and this undoes that."""
-    slots = landing_classes(minority, num_classes)
-    return {
-        f"{rate_name(a, b)}_per_class": (
-            float(rates[rate_name(a, b)]) / slots[a, b] if slots[a, b] else float("nan")
-        )
-        for a, b in GROUP_PAIRS
-    }
 
 
 class GroupErrorRates(Metric):

@@ -3,7 +3,7 @@ rates, the history, and what the run trained on and with. Plain values in, a dic
 
 from __future__ import annotations
 
-from imbalance_lab.metrics.group_rates import per_class_normalised_rates
+from imbalance_lab.metrics.groups import per_class_rates
 
 
 def collect_metrics(
@@ -23,7 +23,7 @@ def collect_metrics(
         rates = {k.removeprefix(f"{stage}/"): v for k, v in metrics.items() if k.startswith(stage)}
         if not rates:
             continue  # no validation split (data.val_per_class=0)
-        corrected = per_class_normalised_rates(rates, minority, num_classes)
+        corrected = per_class_rates(rates, minority, num_classes)
         metrics.update({f"{stage}/{k}": round(v, 6) for k, v in corrected.items()})
     return {**metrics, "history": history, "minority": minority}
 

@@ -8,12 +8,11 @@ import torch
 
 from imbalance_lab.config.step_modes import LOSS_SCALED_PRECISIONS, STEP_MODES
 from imbalance_lab.metrics.group_rates import GroupErrorRates
+from imbalance_lab.metrics.names import STAGES
 from imbalance_lab.metrics.scores import build_scores, flatten_scores
 from imbalance_lab.training.captured_step import CapturedStep
 from imbalance_lab.training.losses import build_loss
 from imbalance_lab.training.models import build_model
-
-EVAL_STAGES = ("val", "test")
 
 
 class ImbalanceClassifier(pl.LightningModule):
@@ -79,10 +78,10 @@ class ImbalanceClassifier(pl.LightningModule):
         self.after_training: dict = {}
         # Batches only update metric states (no host sync per step); each epoch computes once.
         self.eval_metrics = torch.nn.ModuleDict(
-            {stage: build_scores(num_classes) for stage in EVAL_STAGES}
+            {stage: build_scores(num_classes) for stage in STAGES}
         )
         self.group_rates = torch.nn.ModuleDict(
-            {stage: GroupErrorRates(list(minority), num_classes) for stage in EVAL_STAGES}
+            {stage: GroupErrorRates(list(minority), num_classes) for stage in STAGES}
         )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
