@@ -11,10 +11,10 @@ import hydra
 from omegaconf import DictConfig
 
 from imbalance_lab.cli.preflight import preflight
-from imbalance_lab.config import dirnames
+from imbalance_lab.config import schema
 
 CONF_DIR = Path(__file__).resolve().parent / "conf"
-dirnames.register()  # conf/train.yaml names sweep jobs with ${short_dirname:...}
+schema.register()  # conf/train.yaml starts from the schema; its sweep jobs use ${short_dirname:...}
 
 
 @hydra.main(config_path="conf", config_name="train", version_base="1.3")

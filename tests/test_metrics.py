@@ -47,7 +47,7 @@ def as_floats(rates: dict[str, torch.Tensor]) -> dict[str, float]:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_rates_match_brute_force(minority, seed):
     preds, target = random_batch(500, seed)
-    metric = GroupErrorRates(minority)
+    metric = GroupErrorRates(minority, 10)
     metric.update(preds, target)
     got = as_floats(metric.compute())
     assert sorted(got) == sorted(KEYS)
@@ -73,7 +73,7 @@ def test_majority_to_majority_error_counts():
 
 def test_minority_order_and_duplicates_do_not_matter():
     preds, target = random_batch(300, 4)
-    first, second = GroupErrorRates([2, 0, 2]), GroupErrorRates([0, 2])
+    first, second = GroupErrorRates([2, 0, 2], 10), GroupErrorRates([0, 2], 10)
     first.update(preds, target)
     second.update(preds, target)
     assert as_floats(first.compute()) == as_floats(second.compute())
@@ -83,7 +83,7 @@ def test_logits_equal_labels():
     preds, target = random_batch(400, 5)
     logits = torch.randn(400, 10, generator=torch.Generator().manual_seed(9))
     logits[torch.arange(400), preds] += 100.0  # argmax is preds
-    from_labels, from_logits = GroupErrorRates([1, 4]), GroupErrorRates([1, 4])
+    from_labels, from_logits = GroupErrorRates([1, 4], 10), GroupErrorRates([1, 4], 10)
     from_labels.update(preds, target)
     from_logits.update(logits, target)
     assert torch.equal(from_labels.confmat, from_logits.confmat)
@@ -92,7 +92,7 @@ def test_logits_equal_labels():
 
 def test_two_updates_equal_one_on_the_concatenation():
     first, second = random_batch(300, 6), random_batch(200, 7)
-    twice, once = GroupErrorRates([0, 1, 2]), GroupErrorRates([0, 1, 2])
+    twice, once = GroupErrorRates([0, 1, 2], 10), GroupErrorRates([0, 1, 2], 10)
     twice.update(*first)
     twice.update(*second)
     once.update(torch.cat([first[0], second[0]]), torch.cat([first[1], second[1]]))
@@ -101,7 +101,7 @@ def test_two_updates_equal_one_on_the_concatenation():
 
 
 def test_reset_gives_back_zeros():
-    metric = GroupErrorRates([0, 1])
+    metric = GroupErrorRates([0, 1], 10)
     metric.update(*random_batch(100, 8))
     assert metric.confmat.sum() == 100
     metric.reset()
@@ -115,7 +115,7 @@ def test_reset_gives_back_zeros():
 @pytest.mark.parametrize("minority", MINORITY_SETS)
 def test_rates_of_a_group_sum_to_its_error_rate(minority):
     preds, target = random_batch(500, 10)
-    metric = GroupErrorRates(minority)
+    metric = GroupErrorRates(minority, 10)
     metric.update(preds, target)
     rates = as_floats(metric.compute())
     for a in "IA":
@@ -171,7 +171,7 @@ def test_per_class_rates_accepts_tensors_and_gives_nan_without_slots():
 
 
 def test_confusion_matrix_state_is_summed_across_processes():
-    metric = GroupErrorRates([0])
+    metric = GroupErrorRates([0], 10)
     assert metric._reductions["confmat"] is dim_zero_sum
     assert metric._defaults["confmat"].dtype == torch.long
     assert metric._defaults["confmat"].shape == (10, 10)

@@ -6,6 +6,8 @@ import torch.nn.functional as F
 
 from imbalance_lab.training.module import ImbalanceClassifier
 
+from helpers import MNIST_SIZE
+
 
 def test_training_loss_uses_the_methods_loss_and_settings():
     torch.manual_seed(0)
@@ -14,6 +16,7 @@ def test_training_loss_uses_the_methods_loss_and_settings():
         loss="weighted_cross_entropy",
         loss_settings={"weight": 3.0},
         minority=[0, 1, 2, 3, 4],
+        **MNIST_SIZE,
     )
     weights = [3.0] * 5 + [1.0] * 5
     images, labels = torch.randn(8, 1, 28, 28), torch.arange(8)
@@ -30,6 +33,8 @@ def test_hyperparameters_hold_the_loss_and_model_settings_whole():
         model_settings={"hidden_size": 20, "num_layers": 1},
         loss="focal",
         loss_settings={"gamma": 1.5, "alpha": None},
+        minority=[0],
+        **MNIST_SIZE,
     )
     assert module.hparams.loss_settings == {"gamma": 1.5, "alpha": None}
     assert module.hparams.model_settings == {"hidden_size": 20, "num_layers": 1}
@@ -38,7 +43,9 @@ def test_hyperparameters_hold_the_loss_and_model_settings_whole():
 
 @pytest.mark.parametrize(("name", "kind"), [("adam", torch.optim.Adam), ("sgd", torch.optim.SGD)])
 def test_optimizer_choice(name, kind):
-    module = ImbalanceClassifier(model="rnn", optimizer=name, lr=0.05, momentum=0.5)
+    module = ImbalanceClassifier(
+        model="rnn", optimizer=name, lr=0.05, momentum=0.5, minority=[0], **MNIST_SIZE
+    )
     optimizer = module.configure_optimizers()
     assert isinstance(optimizer, kind)
     assert optimizer.param_groups[0]["lr"] == 0.05
@@ -47,7 +54,7 @@ def test_optimizer_choice(name, kind):
 
 
 def test_epoch_metrics_are_logged_under_stage_names():
-    module = ImbalanceClassifier(model="cnn", minority=[0])
+    module = ImbalanceClassifier(model="cnn", minority=[0], **MNIST_SIZE)
     logged = {}
     module.log_dict = lambda values, **kwargs: logged.update(values)
     labels = torch.tensor([0, 0, 1, 1])

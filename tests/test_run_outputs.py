@@ -12,7 +12,8 @@ import pytorch_lightning as pl
 import torch
 from omegaconf import OmegaConf
 
-from imbalance_lab.run.runner import dataset_spec, run
+from imbalance_lab.data.spec import DatasetSpec
+from imbalance_lab.run.runner import run
 from imbalance_lab.training.module import ImbalanceClassifier
 
 from helpers import TINY, compose_config, train
@@ -27,7 +28,7 @@ def confusion_from_checkpoint(output_dir, metrics, cfg) -> torch.Tensor:
     data = OmegaConf.to_container(cfg.data, resolve=True)
     datamodule = ImbalancedData(
         class_counts=metrics["data/class_counts"],
-        spec=dataset_spec(data),
+        spec=DatasetSpec.from_config(data),
         val_per_class=data["val_per_class"],
         batch_size=data["batch_size"],
         seed=cfg.seed,

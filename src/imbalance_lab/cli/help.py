@@ -1,9 +1,11 @@
 """The page `python train.py --help` prints instead of Hydra's generic one: how to run, the
 config groups with their options, and every key with its default and its meaning.
 
-Everything comes from the conf folder, so the page cannot drift from it: values through
-OmegaConf, meanings from the YAML comments. YAML loaders drop comments, hence the small line
-parser here (key_comments). Imports no torch: the command line calls it before anything else.
+The keys the schema declares (config/schema.py and the tables) are shown from their
+declarations: default, meaning, what is allowed (--help cannot drift from the check). The keys
+of the model, trainer, logger and launcher options are their files', each meaning the comment at
+the end of its line (a node's comment covers its entries). No torch: train.py answers --help
+before anything else.
 """
 
 from __future__ import annotations
@@ -14,15 +16,11 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from imbalance_lab.cli.conf_files import (
-    PRIMARY,
-    default_choices,
-    find_option,
-    group_dirs,
-    group_options,
-    leaf_values,
-    package_prefix,
-)
+from imbalance_lab.config.identity import flatten
+from imbalance_lab.config.schema import declared
+from imbalance_lab.imbalance.methods import METHODS
+from imbalance_lab.imbalance.profiles import PROFILES
+from imbalance_lab.setting import typed
 
 WIDTH = 100  # columns of the terminal the page is laid out for
 MEANING_COLUMN = 34  # where meanings start; a longer key=value puts its meaning below it
@@ -36,203 +34,141 @@ Keys are typed with their full dotted path (imbalance.rho=100), a group's option
 (model=rnn); -m also takes range(1,4) and choice(a,b). A key that the chosen config does not
 define stops the command before anything runs, as does a value that is not allowed.
 Hydra's own flags (--cfg job, --info, ...): python train.py --hydra-help"""
-
-# `key: value  # comment` in a block mapping; list items (`- x`) and flow lines do not match.
-KEY_LINE = re.compile(r"(?P<indent> *)(?P<key>[\w.-]+) *:(?=\s|$)")
-COMMENT_START = re.compile(r"\s#")  # YAML: a comment starts at a # after whitespace
-
-
-def description(text: str) -> str:
-    """Returns the first comment line of a YAML file (an `@package` line skipped), or ''; with
-    ' ...' where it stops mid-sentence and the file's opening comment goes on."""
-    header = [_comment_text(line) for line in text.splitlines()[: _after_header(text.splitlines())]]
-    lines = [line for line in header if line and not line.startswith("@package")]
-    if not lines:
-        return ""
-    return lines[0] + (" ..." if len(lines) > 1 and not lines[0].endswith(".") else "")
-
-
-def key_comments(text: str) -> dict[str, str]:
-    """Returns {dotted key: meaning} of a YAML file's commented keys. The meaning is the
-    trailing `# ...` on the key's line, continued by the comment-only lines below whose # is
-    in the same column; without one, the comment lines directly above the key. The file's
-    opening comment block describes the file, not its first key."""
-    lines = text.splitlines()
-    meanings: dict[str, str] = {}
-    enclosing: list[tuple[int, str]] = []  # (indent, key) of the mappings the line is in
-    above: list[str] = []
-    position = _after_header(lines)
-    while position < len(lines):
-        line = lines[position]
-        position += 1
-        match = KEY_LINE.match(line)
-        if line.lstrip().startswith("#"):
-            above.append(_comment_text(line))
-            continue
-        if match is None:  # a blank line, a list item, a flow list's next line
-            above = []
-            continue
-        indent = len(match["indent"])
-        while enclosing and enclosing[-1][0] >= indent:
-            enclosing.pop()
-        enclosing.append((indent, match["key"]))
-        key = ".".join(name for _, name in enclosing)
-        trailing = _trailing_comment(line, match.end())
-        if trailing is None:
-            meaning = " ".join(above)
-        else:
-            column, parts = trailing
-            while position < len(lines) and _comment_column(lines[position]) == column:
-                parts.append(_comment_text(lines[position]))
-                position += 1
-            meaning = " ".join(parts)
-        if meaning:
-            meanings[key] = meaning
-        above = []
-    return meanings
+KEY_LINE = re.compile(r"(?P<indent> *)(?P<key>[\w.-]+) *:(?P<rest>.*)")
+SHORT = 200  # characters of a group option's description: three lines of the meaning column
+REGISTERED = {"hydra/sweeper": "checked"}  # default options a plugin registers in code
 
 
 def help_text(conf_dir: Path) -> str:
     """Returns the help page for the config in conf_dir, laid out for a 100-column terminal."""
-    groups = group_dirs([conf_dir])
-    defaults = default_choices(conf_dir)
-    order = [g for g in defaults if g in groups] + sorted(g for g in groups if g not in defaults)
-    without_default = ", ".join(g for g in order if g not in defaults)
-    lines = [
-        USAGE,
-        "",
-        f"Config groups: group=option, * marks the default (none: {without_default})",
-    ]
-    for group in order:
-        options = _default_first(group_options(groups[group]), defaults.get(group))
-        if group in defaults and defaults[group] not in options:
-            # e.g. hydra/sweeper=checked: a config node that a plugin registers in code
-            lines += _entry(
-                f"{group}={defaults[group]} *", "registered in code, not a file in conf/"
-            )
-        for option in options:
+    defaults = _defaults(conf_dir)
+    groups = _groups(conf_dir)
+    lines = [USAGE, "", "Config groups: group=option, * marks the default"]
+    for group, options in groups.items():
+        for option, path in options.items():
             marker = " *" if defaults.get(group) == option else ""
-            text = find_option(groups[group], option).read_text()
-            lines += _entry(f"{group}={option}{marker}", description(text))
+            lines += entry(f"{group}={option}{marker}", description(path.read_text()))
+        if group in REGISTERED:
+            lines += entry(f"{group}={REGISTERED[group]} *", "registered in code, no file in conf/")
     lines += [
         "",
-        "Keys: key=default, then its meaning; any of them can be set on the command line.",
+        f"Keys: key=default (data={defaults['data']}'s where it sets one), meaning [allowed]",
     ]
-    lines += _primary_keys(conf_dir)
-    for group in order:
-        for option in _default_first(group_options(groups[group]), defaults.get(group)):
-            lines += _option_keys(conf_dir, group, option, groups[group], defaults.get(group))
+    values = default_values(conf_dir)
+    for key, setting in declared().items():
+        meaning = f"{owners(key)}{setting.meaning} [{setting.allowed}]"
+        lines += entry(f"{key}={typed(values[key])}", meaning)
+    for group, options in groups.items():
+        for option, path in options.items():
+            shown = path.relative_to(conf_dir.parent).as_posix()
+            lines += _option_keys(f"{group}={option}", shown, path, defaults.get(group) == option)
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def typed(value: object) -> str:
-    """Returns a value as it is typed on the command line (null, true, [0,1], 'a b')."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return "[" + ",".join(typed(item) for item in value) + "]"
-    text = str(value)
-    plain = text and not re.search(r"[\s,=\[\]'\"]", text) and text not in ("null", "true", "false")
-    return text if plain or not isinstance(value, str) else repr(text)
+def default_values(conf_dir: Path) -> dict[str, object]:
+    """Returns each declared key's default in the default config: the schema's, or the default
+    data config's where it sets one (the spec, minority, n_max); ??? where none is given."""
+    data = conf_dir / "data" / f"{_defaults(conf_dir)['data']}.yaml"
+    values = flatten(OmegaConf.to_container(OmegaConf.load(data)))
+    return {key: values.get(key, setting.default) for key, setting in declared().items()}
 
 
-def _primary_keys(conf_dir: Path) -> list[str]:
-    """Returns the entries of train.yaml's own keys (its defaults list and hydra node left out)."""
-    path = conf_dir / PRIMARY
-    content = OmegaConf.to_container(OmegaConf.load(path))
-    values = leaf_values({k: v for k, v in content.items() if k not in ("defaults", "hydra")})
-    meanings = key_comments(path.read_text())
-    lines = ["", f"{_shown(path, conf_dir)}:"]
-    for key, value in values.items():
-        lines += _entry(f"{key}={typed(value)}", _meaning_of(key, meanings))
-    return lines
+def owners(key: str) -> str:
+    """Returns who reads an imbalance key ('ros, rus, two_phase: '), '' for the others."""
+    node, _, name = key.partition(".")
+    readers = [p for p, profile in PROFILES.items() if name in profile.reads]
+    readers += [m for m, method in METHODS.items() if name in method.settings]
+    return f"{', '.join(readers)}: " if node == "imbalance" and readers else ""
 
 
-def _option_keys(
-    conf_dir: Path, group: str, option: str, folders: list[Path], default: str | None
-) -> list[str]:
-    """Returns the heading and entries of the keys an option file sets itself; a key without
-    a comment takes its meaning from the option it builds on (trainer=fast on default)."""
-    path = find_option(folders, option)
-    prefix = package_prefix(path, group)
-    if not prefix:
-        return []  # a global package (the experiments): listed with its description only
-    content = OmegaConf.to_container(OmegaConf.load(path)) or {}
-    bases = [e for e in content.pop("defaults", []) if isinstance(e, str) and e != "_self_"]
-    heading = f"{group}={option}{' (the default)' if option == default else ''}"
-    heading += f", {_shown(path, conf_dir)}"
-    heading += "".join(f", on top of {group}={base}" for base in bases)
-    meanings = _meanings(path, folders, prefix)
-    lines = ["", f"{heading}:"]
-    for key, value in leaf_values(content, prefix).items():
-        lines += _entry(f"{key}={typed(value)}", _meaning_of(key, meanings))
-    return lines
+def description(text: str) -> str:
+    """Returns the first sentence of a YAML file's opening comment (@package left out)."""
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line.lstrip("#").strip())
+    words = " ".join(line for line in header if not line.startswith("@package"))
+    # The first sentence: a full stop before a capital (not 'et al. 2018', not 'Fig. 4'); a
+    # long one is cut after a clause, outside brackets (never inside a number: 1,618,026).
+    sentence = re.split(r"(?<=\.)\s+(?=[A-Z])", words, maxsplit=1)[0]
+    if len(sentence) <= SHORT:
+        return sentence
+    depth = [sentence[:i].count("(") - sentence[:i].count(")") for i in range(SHORT)]
+    cuts = [
+        i for i in range(SHORT - 1) if sentence[i : i + 2] in (", ", ": ", "; ") and not depth[i]
+    ]
+    return f"{sentence[: cuts[-1] + 1]} ..." if cuts else sentence
 
 
-def _meanings(path: Path, folders: list[Path], prefix: str) -> dict[str, str]:
-    """Returns {dotted key: meaning} of an option file, its bases' meanings underneath."""
-    content = OmegaConf.to_container(OmegaConf.load(path)) or {}
+def key_comments(text: str) -> dict[str, str]:
+    """Returns {dotted key: meaning} of a YAML file: the comment at the end of a key's line (a
+    # after a space, outside quotes); a node's comment also covers the keys below it."""
     meanings: dict[str, str] = {}
-    for base in content.get("defaults", []):
-        base_path = find_option(folders, base) if isinstance(base, str) else None
-        if base_path is not None and base_path != path:
-            meanings.update(_meanings(base_path, folders, prefix))
-    own = key_comments(path.read_text())
-    meanings.update({f"{prefix}.{key}": meaning for key, meaning in own.items()})
+    path: list[tuple[int, str]] = []  # (indent, key) of the mappings the line is in
+    for line in text.splitlines():
+        match = KEY_LINE.fullmatch(line)
+        if match is None or line.lstrip().startswith("#"):
+            continue
+        indent = len(match["indent"])
+        path = [(i, k) for i, k in path if i < indent] + [(indent, match["key"])]
+        key, parent = ".".join(k for _, k in path), ".".join(k for _, k in path[:-1])
+        rest = re.sub(r"""(['"]).*?\1""", "", match["rest"])  # a quoted # is no comment
+        comment = rest.partition(" #")[2].strip() if " #" in rest else ""
+        meanings[key] = comment or meanings.get(parent, "")
     return meanings
 
 
-def _entry(label: str, meaning: str) -> list[str]:
-    """Returns the lines of one `  label   meaning` entry, the meaning wrapped in its column."""
-    wrapped = textwrap.wrap(meaning, WIDTH - MEANING_COLUMN) or [""]
-    indent = " " * MEANING_COLUMN
-    first = f"  {label}"
+def entry(label: str, meaning: str) -> list[str]:
+    """Returns the lines of one `  label   meaning` entry, the meaning wrapped in its column
+    (between words only: a number or a name with a hyphen is never cut)."""
+    wrap = textwrap.TextWrapper(
+        WIDTH - MEANING_COLUMN, break_long_words=False, break_on_hyphens=False
+    )
+    wrapped, first, indent = wrap.wrap(meaning) or [""], f"  {label}", " " * MEANING_COLUMN
     if len(first) + 2 > MEANING_COLUMN:
         return [first, *(indent + part for part in wrapped if part)]
     return [first.ljust(MEANING_COLUMN) + wrapped[0], *(indent + part for part in wrapped[1:])]
 
 
-def _meaning_of(key: str, meanings: dict[str, str]) -> str:
-    """Returns the key's meaning, else that of the closest node above it that has one (a
-    comment on a mapping describes its entries), else ''."""
-    while key and key not in meanings:
-        key = key.rpartition(".")[0]
-    return meanings.get(key, "")
+def _defaults(conf_dir: Path) -> dict[str, str]:
+    """Returns the option that train.yaml's defaults list chooses for each group."""
+    entries = OmegaConf.to_container(OmegaConf.load(conf_dir / "train.yaml"))["defaults"]
+    pairs = [next(iter(e.items())) for e in entries if isinstance(e, dict)]
+    return {group.removeprefix("override ").strip(): option for group, option in pairs if option}
 
 
-def _default_first(options: list[str], default: str | None) -> list[str]:
-    """Returns the options with the default one first."""
-    return sorted(options, key=lambda option: option != default)
+def _groups(conf_dir: Path) -> dict[str, dict[str, Path]]:
+    """Returns each config group (a folder of YAML files, hydra/... included) with its
+    options, the default's groups first."""
+    folders = [p for p in [*conf_dir.glob("*"), *conf_dir.glob("*/*")] if p.is_dir()]
+    defaults, groups = _defaults(conf_dir), {}
+    for folder in folders:
+        group = folder.relative_to(conf_dir).as_posix()
+        options = sorted(
+            folder.glob("*.yaml"), key=lambda y: (y.stem != defaults.get(group), y.stem)
+        )
+        groups[group] = {path.stem: path for path in options}
+    return {g: groups[g] for g in dict.fromkeys([*defaults, *sorted(groups)]) if groups.get(g)}
 
 
-def _shown(path: Path, conf_dir: Path) -> str:
-    """Returns path as shown on the page: relative to the folder above conf/ (conf/...)."""
-    return path.relative_to(conf_dir.parent).as_posix()
-
-
-def _after_header(lines: list[str]) -> int:
-    """Returns the index of the first line after the file's opening comment block."""
-    return next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
-
-
-def _trailing_comment(line: str, start: int) -> tuple[int, list[str]] | None:
-    """Returns (column of the #, [its text]) of the comment after a key's value, or None. A
-    quoted value is skipped first: its # is no comment."""
-    value = line[start:].lstrip()
-    if value[:1] in ("'", '"'):
-        start = line.find(value[0], line.index(value[0], start) + 1) + 1 or len(line)
-    found = COMMENT_START.search(line, start - 1)
-    return None if found is None else (found.start() + 1, [_comment_text(line[found.start() :])])
-
-
-def _comment_column(line: str) -> int | None:
-    """Returns the column of the # of a comment-only line, or None for any other line."""
-    stripped = line.lstrip()
-    return len(line) - len(stripped) if stripped.startswith("#") else None
-
-
-def _comment_text(comment: str) -> str:
-    """Returns a comment's text without its # and surrounding spaces."""
-    return comment.strip().removeprefix("#").strip()
+def _option_keys(choice: str, shown: str, path: Path, default: bool) -> list[str]:
+    """Returns the heading and entries of the keys an option file of a group sets (none for a
+    global file: the data sets' keys are the schema's, the experiments' are grids)."""
+    text = path.read_text()
+    content = OmegaConf.to_container(OmegaConf.load(path)) or {}
+    if "@package _global_" in text.split("\n", 1)[0]:
+        return []
+    bases = [b for b in content.pop("defaults", []) if isinstance(b, str) and b != "_self_"]
+    meanings = {}
+    for base in bases:  # a key without its own comment takes the base option's (fast on default)
+        base_path = path.with_name(f"{base}.yaml")
+        meanings.update(key_comments(base_path.read_text()) if base_path.is_file() else {})
+    meanings.update({k: v for k, v in key_comments(text).items() if v})
+    group = choice.partition("=")[0]
+    heading = f"{choice}{' (the default)' * default}, {shown}"
+    lines = ["", heading + "".join(f", on top of {group}={base}" for base in bases) + ":"]
+    prefix = group.replace("/", ".")
+    for key, value in flatten(content).items():
+        lines += entry(f"{prefix}.{key}={typed(value)}", meanings.get(key, ""))
+    return lines

@@ -54,7 +54,7 @@ class GroupErrorRates(Metric):
     higher_is_better = False
     full_state_update = False
 
-    def __init__(self, minority: list[int], num_classes: int = 10, **kwargs):
+    def __init__(self, minority: list[int], num_classes: int, **kwargs):
         super().__init__(**kwargs)
         self.minority = sorted(set(int(c) for c in minority))
         self.num_classes = num_classes

@@ -1,13 +1,18 @@
-"""The counting rules of the minority set I and the majority set A: pure Python, no torch, so
-that the report reads rates with the same rules as the metric computes them."""
+"""The minority set I and the majority set A: the rates' names and counting rules, pure Python
+(no torch), so that the report reads rates with the same rules as the metric computes them.
+metrics/names.py names every metric, these rates among them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from imbalance_lab.metrics.names import GROUP_PAIRS, per_class, rate_name
+GROUP_PAIRS = (("I", "I"), ("I", "A"), ("A", "I"), ("A", "A"))
+PER_CLASS = "_per_class"  # a rate divided by the classes it can land in
 
-__all__ = ["GROUP_PAIRS", "landing_classes", "per_class_rates", "rate_name"]
+
+def rate_name(source: str, target: str) -> str:
+    """Returns the metric key of p_{source->target}, e.g. 'p_I_to_A'."""
+    return f"p_{source}_to_{target}"
 
 
 def landing_classes(minority: list[int], num_classes: int) -> dict[tuple[str, str], int]:
@@ -25,7 +30,7 @@ def per_class_rates(
     every 4 times in I, and this undoes that. nan where a rate has no class to land in."""
     slots = landing_classes(minority, num_classes)
     return {
-        per_class(rate_name(a, b)): (
+        f"{rate_name(a, b)}{PER_CLASS}": (
             float(rates[rate_name(a, b)]) / slots[a, b] if slots[a, b] else float("nan")
         )
         for a, b in GROUP_PAIRS

@@ -8,6 +8,8 @@ A logged metric is `<stage>/<name>`: stage val or test, name a score, a per-clas
 
 from __future__ import annotations
 
+from imbalance_lab.metrics.groups import GROUP_PAIRS, PER_CLASS, rate_name
+
 STAGES = ("val", "test")
 ACC = "acc"
 BAL_ACC = "bal_acc"  # balanced accuracy: the mean per-class recall
@@ -18,15 +20,6 @@ GMEAN = "gmean"  # geometric mean of the per-class recalls
 SCORES = (ACC, BAL_ACC, MACRO_F1, ROC_AUC, ECE, GMEAN)
 RECALL = "recall"  # per class: recall_0 .. recall_<C-1>
 # The study's error-flow rates p_{a->b} between the minority set I and the majority set A.
-GROUP_PAIRS = (("I", "I"), ("I", "A"), ("A", "I"), ("A", "A"))
-PER_CLASS = "_per_class"
-
-
-def rate_name(source: str, target: str) -> str:
-    """Returns the metric key of p_{source->target}, e.g. 'p_I_to_A'."""
-    return f"p_{source}_to_{target}"
-
-
 RATES = tuple(rate_name(a, b) for a, b in GROUP_PAIRS)  # p_I_to_I, p_I_to_A, p_A_to_I, p_A_to_A
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 
-from imbalance_lab.config.step_modes import LOSS_SCALED_PRECISIONS, STEP_MODES
+from imbalance_lab.config.schema import LOSS_SCALED_PRECISIONS, STEP_MODES
 from imbalance_lab.metrics.group_rates import GroupErrorRates
 from imbalance_lab.metrics.names import STAGES
 from imbalance_lab.metrics.scores import build_scores, flatten_scores
@@ -28,9 +28,12 @@ class ImbalanceClassifier(pl.LightningModule):
 
     def __init__(
         self,
+        *,
+        num_classes: int,
+        image_shape: tuple[int, int] | list[int],
+        minority: list[int] | tuple[int, ...],
         model: str = "cnn",
         model_settings: dict | None = None,
-        minority: list[int] | tuple[int, ...] = (0, 1, 2, 3, 4),
         loss: str = "cross_entropy",
         loss_settings: dict | None = None,
         class_counts: list[int] | None = None,
@@ -38,8 +41,6 @@ class ImbalanceClassifier(pl.LightningModule):
         lr: float = 1e-3,
         momentum: float = 0.9,
         weight_decay: float = 0.0,
-        num_classes: int = 10,
-        image_shape: tuple[int, int] | list[int] = (28, 28),
         step_mode: str = "eager",
         clip_grad_norm: float | None = None,
     ):
@@ -74,8 +75,6 @@ class ImbalanceClassifier(pl.LightningModule):
         # Added to the logits before evaluation: -tau log prior for post-hoc logit adjustment.
         self.register_buffer("eval_logit_shift", torch.zeros(num_classes))
         self.lr_factor = 1.0  # two-phase training fine-tunes at a tenth of the rate
-        # What the method's after-training step (training/after_training.py) decided.
-        self.after_training: dict = {}
         # Batches only update metric states (no host sync per step); each epoch computes once.
         self.eval_metrics = torch.nn.ModuleDict(
             {stage: build_scores(num_classes) for stage in STAGES}
@@ -175,6 +174,10 @@ class ImbalanceClassifier(pl.LightningModule):
         """Returns the (C, C) confusion matrix of the stage's ('val', 'test') last evaluation,
         summed over ranks (rows: true class); None before the first."""
         return getattr(self.group_rates[stage], "last_confusion", None)
+
+    def replayed_cuda_graphs(self) -> bool:
+        """Returns whether the last fit replayed its training steps as CUDA graphs."""
+        return bool(self.captured_step and self.captured_step.replays)
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
         hp = self.hparams
