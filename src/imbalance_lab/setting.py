@@ -50,15 +50,9 @@ class Number:
         return f"{'integers' if self.integer else 'numbers'}{self._bounds()}"
 
     def _bounds(self) -> str:
-        low = (
-            f" {'>' if self.low_open else '>='} {_shown(self.low)}" if self.low > -math.inf else ""
-        )
-        high = (
-            f" {'<' if self.high_open else '<='} {_shown(self.high)}"
-            if self.high < math.inf
-            else ""
-        )
-        return low + (" and" if low and high else "") + high
+        low = self.low > -math.inf and f" {'>' if self.low_open else '>='} {_shown(self.low)}"
+        high = self.high < math.inf and f" {'<' if self.high_open else '<='} {_shown(self.high)}"
+        return " and".join(bound for bound in (low, high) if bound)
 
 
 def _shown(bound: float) -> str:
@@ -115,7 +109,7 @@ class ListOf:
 
 @dataclass(frozen=True)
 class Either:
-    """Any of several allowed kinds: `Either(NULL, Number(1))` is 'null or a number >= 1'."""
+    """Any of several allowed kinds: `Either((NULL, Number(1)))` is 'null or a number >= 1'."""
 
     options: tuple
 

@@ -82,6 +82,34 @@ def write_to_log_file(text: str) -> None:
             handler.flush()
 
 
+def _resume_line(hydra_cfg: DictConfig, output_dir: Path, multirun: bool) -> tuple[str, str]:
+    """Returns (what was interrupted, the command that resumes it)."""
+    if multirun:
+        where = f"the sweep {hydra_cfg.sweep.dir} (job {output_dir.name})"
+        return where, resume_command(sys.argv[1:], "hydra.sweep.dir", hydra_cfg.sweep.dir)
+    return str(output_dir), resume_command(sys.argv[1:], "hydra.run.dir", str(output_dir))
+
+
+def _failed(error: Exception, output_dir: Path, multirun: bool) -> None:
+    """Ends a failed job: in a sweep its traceback goes to error.txt and the sweep goes on (the
+    sweeper lists it); a single run refused for its config or data is one line, exit 2, and
+    leaves no folder; anything else is raised as it is."""
+    if multirun:
+        (output_dir / ERROR_FILE).write_text(traceback.format_exc())
+        log.error(f"job failed: {type(error).__name__}: {error} (see {ERROR_FILE})")
+        raise error
+    if not isinstance(error, (ConfigError, DataError)):
+        raise error
+    # Under DDP every rank gets here: one of them speaks and tidies up.
+    if rank_zero_only.rank == 0:
+        # The folder holds only what Hydra wrote: remove it (and outputs/runs/ when Hydra
+        # made that too), leave nothing half written.
+        if holds_only_startup_files(output_dir):
+            remove_run_folder(output_dir)
+        print(f"error: {error}", file=sys.stderr)
+    sys.exit(2)
+
+
 def run_job(cfg: DictConfig) -> dict | JobOutcome:
     """Returns what the sweeper reads: with optimized_metric, that metric as a float carrying
     the job's status; else {'status': 'finished' | 'skipped', 'metrics': ...}."""
@@ -95,13 +123,7 @@ def run_job(cfg: DictConfig) -> dict | JobOutcome:
         with signals_interrupt():
             metrics = run(cfg, output_dir, group, threads_per_job(hydra_cfg.launcher, cfg.threads))
     except RunInterrupted as error:
-        if multirun:
-            where = f"the sweep {hydra_cfg.sweep.dir} (job {output_dir.name})"
-            command = resume_command(sys.argv[1:], "hydra.sweep.dir", hydra_cfg.sweep.dir)
-        else:
-            where = str(output_dir)
-            command = resume_command(sys.argv[1:], "hydra.run.dir", str(output_dir))
-        exit_interrupted(error, where, command)
+        exit_interrupted(error, *_resume_line(hydra_cfg, output_dir, multirun))
     except FolderError as error:
         # The folder is another run's (its results, or its process): leave it as it is.
         if not multirun:
@@ -110,21 +132,7 @@ def run_job(cfg: DictConfig) -> dict | JobOutcome:
         log.warning(f"job refused: {error}")
         return {"status": "refused", "metrics": None}
     except Exception as error:
-        if multirun:
-            # The sweep goes on without this job; the sweeper lists it at the end.
-            (output_dir / ERROR_FILE).write_text(traceback.format_exc())
-            log.error(f"job failed: {type(error).__name__}: {error} (see {ERROR_FILE})")
-            raise
-        if not isinstance(error, (ConfigError, DataError)):
-            raise
-        # Under DDP every rank gets here: one of them speaks and tidies up.
-        if rank_zero_only.rank == 0:
-            # The folder holds only what Hydra wrote: remove it (and outputs/runs/ when Hydra
-            # made that too), leave nothing half written.
-            if holds_only_startup_files(output_dir):
-                remove_run_folder(output_dir)
-            print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
+        _failed(error, output_dir, multirun)
     (output_dir / ERROR_FILE).unlink(missing_ok=True)  # left by an earlier, failed attempt
     status = "skipped" if skipped else "finished"
     if rank_zero_only.rank == 0:

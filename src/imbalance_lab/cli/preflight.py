@@ -3,10 +3,10 @@ the config it composes, so that a typo, an unknown group option or a value that 
 declaration refuses stops the command with one line (exit code 2) before Hydra makes a folder
 and before the training stack is imported (no torch: a refusal costs a fraction of a second).
 
-Hydra composes the command's first job here (a sweep's first values) and the config check
-(config/check.py) judges it whole, so a refused single run leaves nothing behind; a sweep's
-other jobs are composed and checked by the checked sweeper before its first job starts. Hydra's
-own keys (hydra.*, hydra/...) and flags are left to Hydra.
+Each value of a declared key is checked (every value of a sweep), then Hydra composes the first
+job (a sweep's first values) and the config check judges it whole; a sweep's other jobs are the
+checked sweeper's to compose and check before its first job. Hydra's own keys (hydra.*,
+hydra/...) and flags are left to Hydra.
 """
 
 from __future__ import annotations
@@ -35,15 +35,13 @@ VALUE_FLAGS = ("-c", "--cfg", "-p", "--package")  # their value is the next argu
 # path, a rerun from a pickle, shell completion (`-sc install=bash`).
 UNCHECKED_FLAGS = ("-cp", "--config-path", "-cn", "--config-name", "-cd", "--config-dir")
 UNCHECKED_FLAGS += ("--experimental-rerun", "-sc", "--shell-completion")
-INFO_FLAGS, INFO_CHOICES = (
-    ("-i", "--info"),
-    ("all", "config", "defaults", "defaults-tree", "plugins", "searchpath"),
-)
-GRID_SWEEPER = "checked"
+INFO_FLAGS = ("-i", "--info")  # its value is optional: only one of INFO_CHOICES is taken
+INFO_CHOICES = ("all", "config", "defaults", "defaults-tree", "plugins", "searchpath")
+GRID_SWEEPER = "checked"  # only the project's sweeper reads the experiments' hydra.sweeper.grids
 CFG_WITH_MULTIRUN = (
     "--cfg shows one job's config and Hydra takes it without -m; list a sweep's jobs and their "
     "folders with hydra.sweeper.dry_run=true"
-)  # only the project's sweeper reads the experiments' hydra.sweeper.grids
+)
 
 
 def wants_help(argv: Iterable[str]) -> bool:
@@ -70,14 +68,14 @@ def preflight(argv: list[str], conf_dir: Path) -> None:
 
 def check_overrides(argv: list[str], conf_dir: Path) -> None:
     """Raises ConfigError (UnknownKeyError for keys) for the first override the config does
-    not allow: each value of a declared key, then the first job's composed config whole."""
+    not allow: each value of a declared key or group, then the first job's config whole."""
     arguments = _override_arguments(argv)
     if arguments is None:
         return
     with initialize_config_dir(config_dir=str(conf_dir.absolute()), version_base="1.3"):
         loader = GlobalHydra.instance().config_loader()
         parser = OverridesParser.create(config_loader=loader)
-        parsed = [o for o in (_parse(parser, a) for a in arguments) if o is not None]
+        parsed = [o for o in map(lambda a: _parse(parser, a), arguments) if o is not None]
         own = [o for o in parsed if not o.is_hydra_override()]
         groups = set(loader.list_groups(""))
         searchpath = [o.input_line for o in parsed if o.key_or_group == "hydra.searchpath"]
@@ -85,8 +83,8 @@ def check_overrides(argv: list[str], conf_dir: Path) -> None:
             _check_values(override)
             if override.key_or_group in groups and not searchpath:  # each option of a sweep
                 options = loader.get_group_options(override.key_or_group)
-                for option in (typed(v) for v in _values(override) if typed(v) not in options):
-                    raise _no_option(override.key_or_group, option, options, conf_dir)
+                for option in [typed(v) for v in _values(override) if typed(v) not in options]:
+                    raise _no_option(override.key_or_group, option, options, conf_dir.name)
         _check_sweeper(parsed)
         first = [_first_value(o, groups) for o in own]
         cfg = _composed([text for text in first if text] + searchpath, conf_dir, groups)
@@ -138,86 +136,83 @@ def _first_value(override: Override, groups: set[str]) -> str | None:
     key = override.key_or_group
     if override.is_sweep_override() and not override.is_discrete_sweep():
         return None
+    text = override.input_line.lstrip("+")
     if override.is_sweep_override():
         text = f"{key}={next(iter(override.sweep_string_iterator()))}"
-    else:
-        text = override.input_line.lstrip("+")
     keeps_add = key in groups or key.startswith("trainer.")
     return "+" * (override.is_add() + 2 * override.is_force_add()) * keeps_add + text
 
 
 def _check_values(override: Override) -> None:
-    """Raises ConfigError for a value of a declared key that no declaration of it allows (a
-    method's key: any method's; the chosen method's is the config check's)."""
-    key = override.key_or_group
-    setting = declared().get(key)
+    """Raises ConfigError for a value of a declared key that no declaration of it allows (of
+    a method's key: any method's; the chosen method's is the config check's)."""
+    setting = declared().get(override.key_or_group)
     if setting is None or override.is_delete():
         return
-    node, _, name = key.partition(".")
+    node, _, name = override.key_or_group.partition(".")
     kinds = [setting.allowed]
     if node == "imbalance":
         kinds += [m.settings[name].allowed for m in METHODS.values() if name in m.settings]
     for value in _values(override):
-        if not (isinstance(value, str) and value.startswith("${")) and not any(
-            k.accepts(value) for k in kinds
-        ):
-            raise ConfigError(key, value, str(setting.allowed))
+        interpolated = isinstance(value, str) and value.startswith("${")
+        if not interpolated and not any(kind.accepts(value) for kind in kinds):
+            raise ConfigError(override.key_or_group, value, str(setting.allowed))
 
 
 def _composed(overrides: list[str], conf_dir: Path, groups: set[str]) -> DictConfig:
-    """Returns the config composed from the overrides with Hydra's node; raises ConfigError in
-    one line for an unknown group option or key, UnknownKeyError with the keys nearest."""
+    """Returns the config composed from the overrides, with Hydra's node; raises its refusal
+    in one line (an unknown key: UnknownKeyError with the keys nearest it)."""
     try:
         return compose("train", overrides, return_hydra_config=True)
-    except MissingConfigException as error:
-        group, _, option = str(error.missing_cfg_file).rpartition("/")
-        raise _no_option(group, option, error.options or [], conf_dir) from None
     except ValueError as error:  # e.g. experiment=null: no option is a group's null
         raise UnknownKeyError("", None, str(error).splitlines()[0]) from None
     except ConfigCompositionException as error:
         key = getattr(error.__cause__, "full_key", None)
         if key is None:
-            raise composition_refusal(error) from None
+            raise composition_refusal(error, conf_dir.name) from None
         raise _unknown(key, overrides, groups) from None
 
 
-def _no_option(group: str, option: str, options: list[str], conf_dir: Path) -> ConfigError:
-    where = f"{conf_dir.name}/{group}/*.yaml"
-    return ConfigError(group, option, f"one of {', '.join(options)} ({where})")
-
-
-def composition_refusal(error: ConfigCompositionException) -> ConfigError:
-    """Returns Hydra's refusal to compose a config as one line: an unknown group option or key,
-    else the first line of Hydra's message."""
+def composition_refusal(error: ConfigCompositionException, conf: str = "conf") -> ConfigError:
+    """Returns Hydra's refusal to compose a config as one line: an unknown group option or
+    key, else the first line of Hydra's message (the sweeper's, for a job)."""
     if isinstance(error, MissingConfigException):
         group, _, option = str(error.missing_cfg_file).rpartition("/")
-        return ConfigError(group, option, f"one of {', '.join(error.options or [])}")
+        return _no_option(group, option, error.options or [], conf)
     key = getattr(error.__cause__, "full_key", None)
-    if key is not None:
-        return UnknownKeyError(key, None, f"{key} is not a config key")
-    return UnknownKeyError("", None, str(error).splitlines()[0])
+    message = f"{key} is not a config key" if key else str(error).splitlines()[0]
+    return UnknownKeyError(key or "", None, message)
+
+
+def _no_option(group: str, option: str, options: list[str], conf: str) -> ConfigError:
+    return ConfigError(group, option, f"one of {', '.join(options)} ({conf}/{group}/*.yaml)")
 
 
 def _unknown(key: str, overrides: list[str], groups: set[str]) -> UnknownKeyError:
     """Returns the error for an unknown key: which group option lacks it and which other option
     has it, or the keys nearest it."""
     # Hydra names the first node it misses: imbalence for imbalence.rho.
-    typed = next(o for o in overrides if f"{o.lstrip('+').split('=')[0]}.".startswith(f"{key}."))
-    key, _, value = typed.lstrip("+").partition("=")
+    given = next(o for o in overrides if f"{o.lstrip('+').split('=')[0]}.".startswith(f"{key}."))
+    key, _, value = given.lstrip("+").partition("=")
     choices = [o for o in overrides if o.lstrip("+").split("=")[0] in groups or o[:6] == "hydra."]
-    group, chosen = key.partition(".")[0], _keys(choices)[1]
-    near = _nearest(key, _keys(choices)[0], 0.8 if group == "trainer" else 0.6)
+    group, (known, chosen) = key.partition(".")[0], _keys(choices)
+    near = _nearest(key, known, 0.8 if group == "trainer" else 0.6)
+    hint = (
+        f" (did you mean {' or '.join(near)}?)"
+        if near
+        else " (python train.py --help lists the keys)"
+    )
     if group not in chosen:
-        return UnknownKeyError(key, value, f"{key} is not a config key{_did_you_mean(near)}")
+        return UnknownKeyError(key, value, f"{key} is not a config key{hint}")
     options = GlobalHydra.instance().config_loader().get_group_options(group)
     others = [f"{group}={o}" for o in options if key in _keys([*choices, f"{group}={o}"])[0]]
-    message = f"{key} is not a config key of {group}={chosen[group]}"
-    if others:
-        return UnknownKeyError(key, value, f"{message} ({', '.join(others)} has it)")
     if group == "trainer" and not near:  # a Trainer argument that no trainer file sets
         message = f"{key} is not set by trainer={chosen[group]}: add it with +{key}={value}"
         return UnknownKeyError(key, value, message)
-    return UnknownKeyError(key, value, f"{message}{_did_you_mean(near)}")
+    hint = f" ({', '.join(others)} has it)" if others else hint
+    return UnknownKeyError(
+        key, value, f"{key} is not a config key of {group}={chosen[group]}{hint}"
+    )
 
 
 def _keys(overrides: list[str]) -> tuple[set[str], dict]:
@@ -232,31 +227,20 @@ def _nearest(key: str, known: set[str], cutoff: float) -> list[str]:
     same last name elsewhere (rho: imbalance.rho), then any close dotted key."""
     parent, _, name = key.rpartition(".")
     siblings = {k.rpartition(".")[2]: k for k in known if k.rpartition(".")[0] == parent}
-    close = [siblings[m] for m in closest(name, list(siblings), cutoff)]
-    close = close or sorted(k for k in known if k.rpartition(".")[2] == name)
-    return close or closest(key, sorted(known), cutoff)
-
-
-def _did_you_mean(keys: list[str]) -> str:
-    return (
-        f" (did you mean {' or '.join(keys)}?)"
-        if keys
-        else " (python train.py --help lists the keys)"
-    )
+    near = [siblings[m] for m in closest(name, list(siblings), cutoff)]
+    near = near or sorted(k for k in known if k.rpartition(".")[2] == name)
+    return near or closest(key, sorted(known), cutoff)
 
 
 def _check_sweeper(parsed: list[Override]) -> None:
     """Raises ConfigError when an experiment is run with a sweeper that cannot read its grids."""
-    experiments = [o for o in parsed if o.key_or_group == "experiment" and not o.is_delete()]
-    for override in parsed:
-        if override.key_or_group == "hydra/sweeper" and experiments:
-            for sweeper in [str(v) for v in _values(override)]:
-                if sweeper != GRID_SWEEPER:
-                    names = ",".join(str(v) for o in experiments for v in _values(o))
-                    raise ConfigError(
-                        "hydra/sweeper",
-                        sweeper,
-                        f"experiment={names} keeps its named grids in hydra.sweeper.grids, which "
-                        f"only hydra/sweeper={GRID_SWEEPER} (the default) reads; Hydra's {sweeper} "
-                        "sweeper fails to compose them",
-                    )
+    experiments = [str(v) for o in parsed if o.key_or_group == "experiment" for v in _values(o)]
+    sweepers = [str(v) for o in parsed if o.key_or_group == "hydra/sweeper" for v in _values(o)]
+    for sweeper in [s for s in sweepers if s != GRID_SWEEPER and experiments]:
+        raise ConfigError(
+            "hydra/sweeper",
+            sweeper,
+            f"experiment={','.join(experiments)} keeps its named grids in hydra.sweeper.grids, "
+            f"which only hydra/sweeper={GRID_SWEEPER} (the default) reads; Hydra's {sweeper} "
+            "sweeper fails to compose them",
+        )

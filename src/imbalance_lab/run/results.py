@@ -28,27 +28,16 @@ def collect_results(
     """Returns metrics.json's entries of a tested run (decided: what its after-training step
     chose), all but the fit's time, the tested checkpoint and the fingerprint."""
     trainer, history, best = training.trainer, training.history.rows, training.best
-    confusion, val_confusion = module.confusion("test"), module.confusion("val")  # (C, C)
     metrics = collect_metrics(
         test_metrics, history, plan.minority, spec.num_classes, best.epoch if best else None
     )
     metrics.update(decided)
+    metrics.update(data_record(module, datamodule, plan, spec))
     metrics.update(
         {
-            "data/name": spec.name,
-            "data/class_counts": plan.counts,
-            # Images actually evaluated (trainer.limit_*_batches may cut them).
-            "data/test_size": int(confusion.sum()),
-            "data/val_size": datamodule.split_size("val"),
-            # The data set's own test split: what a reduced run's test size is measured against.
-            "data/test_split_size": datamodule.split_size("test"),
-            "data/val_scored": None if val_confusion is None else int(val_confusion.sum()),
-            "train/class_counts": datamodule.train_class_counts,
-            "train/size": sum(datamodule.train_class_counts),
             "train/cuda_graph": module.replayed_cuda_graphs(),
             "model/params": count_parameters(module.model),
             "model/bytes": parameter_bytes(module.model),
-            "test/confusion_matrix": confusion.tolist(),  # rows: true class
             "code/commit": source_commit(),
             **machine(trainer.strategy.root_device),
             **trained_sizes(history, trainer.num_training_batches),
@@ -57,6 +46,27 @@ def collect_results(
     if best:
         metrics.update({"select/metric": best.metric, "select/epoch": best.epoch})
     return metrics
+
+
+def data_record(
+    module: ImbalanceClassifier, datamodule: ImbalancedData, plan: DataPlan, spec: DatasetSpec
+) -> dict:
+    """Returns what a tested run's data were: the data set, the images kept and trained per
+    class, the splits' sizes, the images actually evaluated, the test confusion matrix."""
+    confusion, val_confusion = module.confusion("test"), module.confusion("val")  # (C, C)
+    return {
+        "data/name": spec.name,
+        "data/class_counts": plan.counts,
+        # Images actually evaluated (trainer.limit_*_batches may cut them).
+        "data/test_size": int(confusion.sum()),
+        "data/val_size": datamodule.split_size("val"),
+        # The data set's own test split: what a reduced run's test size is measured against.
+        "data/test_split_size": datamodule.split_size("test"),
+        "data/val_scored": None if val_confusion is None else int(val_confusion.sum()),
+        "train/class_counts": datamodule.train_class_counts,
+        "train/size": sum(datamodule.train_class_counts),
+        "test/confusion_matrix": confusion.tolist(),  # rows: true class
+    }
 
 
 def collect_metrics(
