@@ -30,11 +30,12 @@ from hydra import compose, initialize_config_dir
 
 from imbalance_lab.data.batches import EpochOrder
 from imbalance_lab.data.datamodule import ImbalancedData
-from imbalance_lab.data.spec import MNIST
 from imbalance_lab.run.runner import run
 from imbalance_lab.training.captured_step import CapturedStep
 from imbalance_lab.training.losses import build_loss
 from imbalance_lab.training.models import build_model
+
+from training_ways import MNIST
 
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
 COUNTS = [200] * 10  # 2,000 training images
@@ -47,7 +48,7 @@ def train(name: str, precision: str, capture: bool, device: torch.device, data) 
     """Returns (parameters, per-epoch mean losses) after EPOCHS epochs of CapturedStep."""
     images, labels = data
     torch.manual_seed(0)
-    model = build_model(name).to(device)
+    model = build_model(name, MNIST.num_classes, MNIST.image_shape).to(device)
     settings = {"max_margin": 0.5, "scale": 30.0, "drw_epoch": 1, "beta": 0.9999}
     loss = build_loss("ldam", COUNTS, settings=settings).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, capturable=True)
@@ -80,7 +81,7 @@ def train(name: str, precision: str, capture: bool, device: torch.device, data) 
 
 
 def check_step(device: torch.device) -> bool:
-    data_module = ImbalancedData(class_counts=COUNTS, val_per_class=10, seed=0)
+    data_module = ImbalancedData(class_counts=COUNTS, spec=MNIST, val_per_class=10, seed=0)
     data_module.setup("fit")
     data = tuple(t.to(device) for t in data_module.splits["train"])
     ok = True

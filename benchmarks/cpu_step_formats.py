@@ -32,6 +32,8 @@ import torch.nn.functional as F
 
 from imbalance_lab.training.models import CNN, LSTMClassifier
 
+from training_ways import MNIST
+
 FORMATS = {  # name -> (channels_last, bf16 autocast)
     "fp32": (False, False),
     "fp32 channels_last": (True, False),
@@ -44,10 +46,13 @@ BATCH = 128
 def make_step(model_name: str, channels_last: bool, bf16: bool):
     """Returns a function that trains one fresh model (seed 0) one step per call."""
     torch.manual_seed(0)
-    model = CNN(channels_last=channels_last) if model_name == "cnn" else LSTMClassifier()
+    size = {"num_classes": MNIST.num_classes, "image_shape": MNIST.image_shape}
+    model = (
+        CNN(**size, channels_last=channels_last) if model_name == "cnn" else LSTMClassifier(**size)
+    )
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    images = torch.randn(BATCH, 1, 28, 28)  # (B, 1, 28, 28), as the data module serves them
-    labels = torch.randint(0, 10, (BATCH,))
+    images = torch.randn(BATCH, 1, *MNIST.image_shape)  # (B, 1, H, W), as the data module serves
+    labels = torch.randint(0, MNIST.num_classes, (BATCH,))
     autocast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
 
     def step() -> None:

@@ -10,11 +10,13 @@ so Hydra composes, checks (the project's checked sweeper) and launches the jobs 
 other in that process (the basic launcher), exactly as on the command line. The child is this
 file run with --child: before it executes train.py as __main__ it wraps four functions to
 record time.perf_counter() (one clock, one process) in an events file:
-  - imbalance_lab.run.run: a job's start and end (end = metrics.json written, run() returns);
+  - run(), as train.py's job calls it (imbalance_lab.cli.job.run): a job's start and end (end =
+    metrics.json written, run() returns);
   - ImbalanceClassifier.on_train_batch_start: a job's first training step (its batch 0);
   - ImbalanceClassifier.on_test_end: the end of a job's test pass (what follows it in run()
     is post-processing: the confusion-matrix figure, metrics.json);
-  - imbalance_lab.idx._read_bytes: every MNIST file actually read (and load_split.cache_info()).
+  - imbalance_lab.data.idx._read_bytes: every MNIST file actually read (and
+    load_split.cache_info()).
 gap k = first training step of job k+1 - end of job k; it holds Hydra's work between the jobs
 (composing the next job's config, its folder, logging) and run()'s set-up (config check, data
 split, Trainer and module construction). The wrappers only take time stamps; no timed code is
@@ -48,10 +50,11 @@ def child(events_path: str, overrides: list[str]) -> None:
     record("process_start", t0=started)
     import runpy
 
-    from imbalance_lab import idx, train
+    from imbalance_lab.cli import job
+    from imbalance_lab.data import idx
     from imbalance_lab.training.module import ImbalanceClassifier
 
-    original_run, original_read = train.run, idx._read_bytes
+    original_run, original_read = job.run, idx._read_bytes
     original_hook = ImbalanceClassifier.on_train_batch_start
     original_test_end = ImbalanceClassifier.on_test_end
 
@@ -76,7 +79,7 @@ def child(events_path: str, overrides: list[str]) -> None:
         record("file_read", name=name)
         return original_read(root, name)
 
-    train.run = timed_run  # train.py imports run from here when runpy executes it below
+    job.run = timed_run  # train.py's job calls run() through this name
     idx._read_bytes = counted_read
     ImbalanceClassifier.on_train_batch_start = first_step_hook
     ImbalanceClassifier.on_test_end = test_end_hook

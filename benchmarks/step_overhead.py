@@ -25,6 +25,8 @@ import torch.nn.functional as F
 from imbalance_lab.training.captured_step import CapturedStep
 from imbalance_lab.training.models import build_model
 
+from training_ways import MNIST
+
 
 def block_seconds(step, images, labels, steps: int) -> float:
     """Returns the mean seconds of one step over `steps` calls."""
@@ -44,14 +46,15 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    images, labels = torch.randn(128, 1, 28, 28), torch.randint(0, 10, (128,))
+    images = torch.randn(128, 1, *MNIST.image_shape)  # (B, 1, H, W): MNIST-sized batches
+    labels = torch.randint(0, MNIST.num_classes, (128,))
 
     def model_and_optimizer():
         torch.manual_seed(0)
         if args.model == "linear":
             model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
         else:
-            model = build_model(args.model)
+            model = build_model(args.model, MNIST.num_classes, MNIST.image_shape)
         return model, torch.optim.Adam(model.parameters(), lr=1e-3)
 
     plain_model, plain_optimizer = model_and_optimizer()

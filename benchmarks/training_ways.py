@@ -29,17 +29,20 @@ from unittest.mock import patch
 import torch
 import torch.nn.functional as F
 from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf
 
 from imbalance_lab.data.augment import rotate_batch
 from imbalance_lab.data.batches import EpochOrder
 from imbalance_lab.data.datamodule import ImbalancedData
-from imbalance_lab.data.spec import MNIST
+from imbalance_lab.data.spec import DatasetSpec
 from imbalance_lab.run.runner import run
 from imbalance_lab.training.captured_step import CapturedStep
 from imbalance_lab.training.models import build_model
 
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
-NUM_CLASSES = 10
+# The packaged MNIST as its data config declares it: what every way here trains on.
+MNIST = DatasetSpec.from_config(OmegaConf.load(Path(CONF_DIR) / "data" / "mnist.yaml").data)
+NUM_CLASSES = MNIST.num_classes
 VAL_PER_CLASS = 10  # the framework's per-epoch validation: 100 images, one batch
 LR = 1e-3  # conf/train.yaml optim.lr
 # At rho 1 every class keeps n_max images; digit 5 has 5,421 training images, less the
@@ -89,6 +92,7 @@ def training_set(train_size: int, seed: int, device: torch.device):
     trains on at imbalance.rho=1, imbalance.n_max=N/10, data.val_per_class=VAL_PER_CLASS."""
     data = ImbalancedData(
         class_counts=[train_size // NUM_CLASSES] * NUM_CLASSES,
+        spec=MNIST,
         val_per_class=VAL_PER_CLASS,
         seed=seed,
     )
@@ -131,7 +135,7 @@ def timed_epochs(epochs: int, device: torch.device, epoch: Callable[[int], None]
 def eager_way(name, images, labels, args, device) -> Timing:
     """Returns the timing of a plain PyTorch training loop."""
     torch.manual_seed(args.seed)
-    model = build_model(name, NUM_CLASSES).to(device)
+    model = build_model(name, NUM_CLASSES, MNIST.image_shape).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=LR)
     order = EpochOrder(len(labels), shuffle=True, seed=args.seed)
     angles = torch.Generator(device=device)
@@ -164,7 +168,7 @@ def cuda_graph_way(name, images, labels, args, device) -> Timing:
     """Returns the timing of the whole step replayed as one captured CUDA graph; only full
     batches, as the index buffer has a fixed size."""
     torch.manual_seed(args.seed)
-    model = build_model(name, NUM_CLASSES).to(device)
+    model = build_model(name, NUM_CLASSES, MNIST.image_shape).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=LR, capturable=True)
     order = EpochOrder(len(labels), shuffle=True, seed=args.seed)
     steps = len(labels) // args.batch_size

@@ -11,6 +11,9 @@ import torch
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+from imbalance_lab.data.spec import DatasetSpec
+from imbalance_lab.imbalance.methods import METHODS
+
 ROOT = Path(__file__).resolve().parents[1]
 CONF_DIR = str(ROOT / "conf")
 MNIST = ROOT / "src" / "imbalance_lab" / "mnist"  # the packaged IDX files
@@ -26,8 +29,13 @@ TINY = [
     "imbalance.rho=4",
     "data.val_per_class=20",
 ]
-# The imbalance settings' defaults, as conf/train.yaml holds them (their one place).
-IMBALANCE_DEFAULTS = OmegaConf.to_container(OmegaConf.load(ROOT / "conf" / "train.yaml").imbalance)
+# The packaged MNIST as its data config declares it (conf/data/mnist.yaml): the spec that tests
+# building a data module or a model by hand use.
+MNIST_DATA = OmegaConf.to_container(OmegaConf.load(ROOT / "conf" / "data" / "mnist.yaml"))["data"]
+MNIST_SPEC = DatasetSpec.from_config(MNIST_DATA)
+MNIST_SIZE = {"num_classes": MNIST_SPEC.num_classes, "image_shape": MNIST_SPEC.image_shape}
+# Every method setting's default, as the method table declares it (their one place).
+METHOD_DEFAULTS = {key: s.default for m in METHODS.values() for key, s in m.settings.items()}
 
 
 def compose_config(overrides: list[str] = (), tiny: bool = True, config_dir: str = CONF_DIR):

@@ -73,3 +73,22 @@ def test_cuda_graph_check_says_when_there_is_no_gpu():
     done = python(["benchmarks/check_cuda_graph.py"])
     assert done.returncode == 2
     assert "no CUDA device here" in done.stderr
+
+
+def test_job_overhead_times_a_real_two_job_sweep():
+    done = python(
+        [
+            "benchmarks/job_overhead.py",
+            "--jobs",
+            "2",
+            "--threads",
+            "1",
+            "--",
+            "model=rnn",
+            "trainer.limit_train_batches=2",
+        ]
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 jobs in one process" in done.stdout
+    assert re.search(r"job 0 -> 1: \d+\.\d{3} s \(Hydra between jobs", done.stdout)
+    assert "read and checked once per process: yes" in done.stdout

@@ -7,18 +7,19 @@ import torch
 import torch.nn.functional as F
 
 from imbalance_lab.data.datamodule import ImbalancedData
-from imbalance_lab.data.spec import MNIST
 from imbalance_lab.training.captured_step import CapturedStep
 from imbalance_lab.training.history import EpochHistory
 from imbalance_lab.training.losses import build_loss
 from imbalance_lab.training.models import build_model
 from imbalance_lab.training.module import ImbalanceClassifier
 
+from helpers import MNIST_SIZE, MNIST_SPEC
+
 
 def twin_models(seed: int = 0) -> tuple[torch.nn.Module, torch.nn.Module]:
     torch.manual_seed(seed)
-    model = build_model("rnn")
-    twin = build_model("rnn")
+    model = build_model("rnn", **MNIST_SIZE)
+    twin = build_model("rnn", **MNIST_SIZE)
     twin.load_state_dict(model.state_dict())
     return model, twin
 
@@ -134,10 +135,14 @@ def test_framework_training_equals_a_plain_pytorch_loop_on_the_same_batches():
     """Two epochs of Lightning (manual optimisation through CapturedStep, validation, the
     per-epoch loss log) leave exactly the weights of a plain loop over the same batches."""
     counts = [20] * 5 + [60] * 5  # 400 images: 3 full batches of 128 and one of 16
-    datamodule = ImbalancedData(class_counts=counts, val_per_class=5, batch_size=128, seed=3)
+    datamodule = ImbalancedData(
+        class_counts=counts, spec=MNIST_SPEC, val_per_class=5, batch_size=128, seed=3
+    )
     pl.seed_everything(0)
-    module = ImbalanceClassifier(model="rnn", class_counts=counts, step_mode="eager")
-    twin = build_model("rnn")
+    module = ImbalanceClassifier(
+        model="rnn", class_counts=counts, step_mode="eager", minority=[0], **MNIST_SIZE
+    )
+    twin = build_model("rnn", **MNIST_SIZE)
     twin.load_state_dict(module.model.state_dict())
     history = EpochHistory()
     trainer = pl.Trainer(
@@ -160,7 +165,7 @@ def test_framework_training_equals_a_plain_pytorch_loop_on_the_same_batches():
         loader.sampler.set_epoch(epoch)
         total = 0.0
         for images, labels in loader:
-            images = (images.unsqueeze(1).float() / 255.0 - MNIST.mean) / MNIST.std
+            images = (images.unsqueeze(1).float() / 255.0 - MNIST_SPEC.mean) / MNIST_SPEC.std
             optimizer.zero_grad()
             loss = F.cross_entropy(twin(images), labels)
             loss.backward()
@@ -173,17 +178,17 @@ def test_framework_training_equals_a_plain_pytorch_loop_on_the_same_batches():
         assert torch.allclose(ours, theirs, atol=1e-6)
     assert [row["train/loss"] for row in history.rows] == pytest.approx(epoch_losses, abs=1e-5)
     assert all("val/acc" in row and row["time/epoch_s"] > 0 for row in history.rows)
-    assert module.captured_step.replays == 0  # eager: nothing captured
+    assert not module.replayed_cuda_graphs()  # eager: nothing captured
 
 
 def test_captures_only_where_asked_and_possible():
-    module = ImbalanceClassifier(model="cnn", step_mode="auto")
+    module = ImbalanceClassifier(model="cnn", step_mode="auto", minority=[0], **MNIST_SIZE)
     trainer = pl.Trainer(accelerator="cpu", logger=False, enable_progress_bar=False)
     module.trainer = trainer
     assert module.captures() is False  # auto on the CPU: the same step, uncaptured
-    forced = ImbalanceClassifier(model="cnn", step_mode="cuda_graph")
+    forced = ImbalanceClassifier(model="cnn", step_mode="cuda_graph", minority=[0], **MNIST_SIZE)
     forced.trainer = trainer
     with pytest.raises(ValueError, match="step_mode cuda_graph needs one CUDA device"):
         forced.captures()
     with pytest.raises(ValueError, match="step_mode must be one of eager, auto, cuda_graph"):
-        ImbalanceClassifier(step_mode="graph")
+        ImbalanceClassifier(step_mode="graph", minority=[0], **MNIST_SIZE)

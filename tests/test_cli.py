@@ -2,6 +2,8 @@
 
 import json
 
+from imbalance_lab.imbalance.methods import METHODS
+
 from helpers import TINY, train
 
 
@@ -27,8 +29,7 @@ def test_bad_value_is_one_line_and_leaves_no_folder(tmp_path):
     done = train([*TINY, "imbalance.method=smote", f"hydra.run.dir={run_dir}"])
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "error: imbalance.method='smote' is not allowed: one of none, ros, rus, sqrt, weighted, "
-        "class_balanced, focal, ldam, logit_adjusted, balanced_softmax, posthoc, two_phase"
+        f"error: imbalance.method='smote' is not allowed: one of {', '.join(METHODS)}"
     ]
     assert not run_dir.exists()
 
@@ -80,8 +81,16 @@ def test_unknown_keys_are_refused_in_one_line_before_any_folder(tmp_path):
     cases = {
         "+imbalance.rh=100": rho,
         "imbalance.rh=100": rho,
-        "+trainer.max_epoch=5": "error: trainer.max_epoch is not a config key of trainer=fast "
+        "trainer.max_epoch=5": "error: trainer.max_epoch is not a config key of trainer=fast "
         "(did you mean trainer.max_epochs?)",
+        # Added with +, Lightning's Trainer judges it before any work (run/stack_check.py).
+        "+trainer.max_epoch=5": "error: trainer.max_epoch is not a config key: no argument of "
+        "pytorch_lightning.Trainer (did you mean trainer.max_epochs?)",
+        # Any value the Trainer refuses: one line naming the key (it was a 26-line traceback).
+        "trainer.precision=8": "error: trainer.precision=8 is not allowed: Precision 8 is invalid. "
+        "Allowed precision values: ('transformer-engine', 'transformer-engine-float16', "
+        "'16-true', '16-mixed', 'bf16-true', 'bf16-mixed', '32-true', '64-true', 64, 32, 16, "
+        "'64', '32', '16', 'bf16')",
     }
     for override, message in cases.items():
         run_dir = tmp_path / "run"

@@ -4,8 +4,9 @@ import pytest
 import torch
 
 from imbalance_lab.data.datamodule import ImbalancedData
-from imbalance_lab.data.spec import MNIST
 from imbalance_lab.errors import ConfigError
+
+from helpers import MNIST_SPEC
 
 
 class FakeTrainer:
@@ -19,7 +20,9 @@ STEP = [30] * 5 + [300] * 5  # step imbalance, rho 10 on n_max 300, minority dig
 
 
 def build(**kwargs) -> ImbalancedData:
-    datamodule = ImbalancedData(class_counts=STEP, **kwargs)
+    datamodule = ImbalancedData(
+        class_counts=STEP, **{"spec": MNIST_SPEC, "val_per_class": 400, **kwargs}
+    )
     datamodule.setup("fit")
     return datamodule
 
@@ -73,7 +76,9 @@ def test_seed_changes_the_draw():
 
 def test_too_many_images_per_class_is_a_config_error():
     with pytest.raises(ConfigError, match="imbalance.n_max=6000"):
-        ImbalancedData(class_counts=[600] + [6000] * 9).setup("fit")
+        ImbalancedData(class_counts=[600] + [6000] * 9, spec=MNIST_SPEC, val_per_class=400).setup(
+            "fit"
+        )
 
 
 def test_batches_are_normalised_and_rotated_only_in_training():
@@ -89,7 +94,7 @@ def test_batches_are_normalised_and_rotated_only_in_training():
     assert torch.equal(plain, plain_again)
     assert not torch.allclose(plain, rotated)
     raw = batch[0].float() / 255
-    assert torch.allclose(plain.squeeze(1), (raw - MNIST.mean) / MNIST.std)
+    assert torch.allclose(plain.squeeze(1), (raw - MNIST_SPEC.mean) / MNIST_SPEC.std)
     assert torch.equal(labels, batch[1])
 
 
@@ -98,7 +103,9 @@ def test_rotation_angles_depend_on_seed_and_epoch_only():
     batch = next(iter(build(rotation=25, batch_size=32).train_dataloader()))
 
     def rotated(seed, epoch, calls_before=0):
-        datamodule = ImbalancedData(class_counts=STEP, rotation=25, seed=seed)
+        datamodule = ImbalancedData(
+            class_counts=STEP, spec=MNIST_SPEC, val_per_class=400, rotation=25, seed=seed
+        )
         datamodule.trainer = FakeTrainer(training=True, epoch=epoch)
         for _ in range(calls_before):  # earlier batches of the same epoch move the generator
             datamodule.on_after_batch_transfer(batch, 0)

@@ -1,6 +1,6 @@
 """Job folder names: short overrides unchanged, long ones cut with a stable hash."""
 
-from imbalance_lab.run.dirnames import MAX_NAME, short_dirname
+from imbalance_lab.config.dirnames import MAX_NAME, short_dirname
 
 
 def test_short_names_are_unchanged():

@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from imbalance_lab.imbalance.counts import class_counts, step_class_counts
-from imbalance_lab.imbalance.resampling import (
-    draw_per_class,
-    oversample,
-    ros_class_counts,
-    split_per_class,
-)
+from imbalance_lab.data.subsets import count_classes, draw_per_class, oversample, split_per_class
+from imbalance_lab.imbalance.profiles import step_class_counts
+from imbalance_lab.imbalance.sampling import ros_class_counts
 from imbalance_lab.imbalance.weights import inverse_frequency_weights, minority_weights
 
 from helpers import gen, random_labels
@@ -63,9 +59,9 @@ def test_ros_class_counts_leave_majority_below_target_alone():
     assert ros_class_counts([10, 20, 30], [0], 100, 1.0) == [100, 20, 30]
 
 
-def test_class_counts():
+def test_count_classes():
     labels = torch.tensor([0, 2, 2, 3, 3, 3], dtype=torch.uint8)
-    assert class_counts(labels, 5) == [1, 0, 2, 3, 0]
+    assert count_classes(labels, 5) == [1, 0, 2, 3, 0]
 
 
 # Draws.
@@ -76,7 +72,7 @@ def test_draw_per_class_gives_exact_counts_from_the_pool():
     pool = torch.arange(0, 600, 2)  # even indices only
     counts = [3, 0, 5, 1, 2, 4, 7, 6, 1, 2]
     chosen = draw_per_class(labels, pool, counts, gen(1))
-    assert class_counts(labels[chosen], 10) == counts
+    assert count_classes(labels[chosen], 10) == counts
     assert len(chosen.unique()) == len(chosen)
     assert set(chosen.tolist()) <= set(pool.tolist())
     assert chosen.tolist() == sorted(chosen.tolist())
@@ -85,7 +81,7 @@ def test_draw_per_class_gives_exact_counts_from_the_pool():
 def test_draw_per_class_can_take_a_whole_class():
     labels = random_labels(300)
     pool = torch.arange(300)
-    counts = class_counts(labels, 10)
+    counts = count_classes(labels, 10)
     chosen = draw_per_class(labels, pool, counts, gen(2))
     assert chosen.tolist() == list(range(300))
 
@@ -109,7 +105,7 @@ def test_oversample_keeps_originals_and_adds_same_class_only():
     targets = [40, 20, 40, 40, 40, 40, 40, 40, 40, 40]
     out = oversample(labels, indices, targets, gen(3))
     assert torch.equal(out[: len(indices)], indices)
-    assert class_counts(labels[out], 10) == targets
+    assert count_classes(labels[out], 10) == targets
     extra = out[len(indices) :]
     assert set(extra.tolist()) <= set(indices.tolist())
     assert set(labels[extra].tolist()) == {0, 1, 5}
@@ -137,7 +133,7 @@ def test_oversample_is_fixed_by_the_seed():
 def test_split_per_class_holds_out_per_class_of_each_class():
     labels = random_labels(600)
     rest, held = split_per_class(labels, 6, gen(4))
-    assert class_counts(labels[held], 10) == [6] * 10
+    assert count_classes(labels[held], 10) == [6] * 10
     assert set(rest.tolist()).isdisjoint(held.tolist())
     assert sorted(rest.tolist() + held.tolist()) == list(range(600))
     assert rest.tolist() == sorted(rest.tolist())

@@ -1,7 +1,6 @@
 """Hydra launchers, run as a user runs them: joblib processes, submitit's local executor, and
 the SLURM launcher's config (composed only: nothing is ever submitted)."""
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -10,17 +9,11 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+from imbalance_lab.cli import job as cli_job
+
 from helpers import CONF_DIR, ROOT, TINY, train
 
 PARAMS = {"cnn": 1_618_026, "rnn": 133_810}
-
-
-def load_cli():
-    """Returns the repository root's train.py as a module (its name clashes with the package's)."""
-    spec = importlib.util.spec_from_file_location("train_cli", ROOT / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def launcher_node(launcher: str | None, overrides=()):
@@ -56,10 +49,9 @@ def check_two_finished_jobs(sweep: Path) -> list[Path]:
 
 @pytest.fixture
 def cli(monkeypatch):
-    """Returns train.py as a module, on a machine that reports 8 cores."""
-    module = load_cli()
-    monkeypatch.setattr(module.os, "cpu_count", lambda: 8)
-    return module
+    """Returns train.py's job module (cli/job.py), on a machine that reports 8 cores."""
+    monkeypatch.setattr(cli_job.os, "cpu_count", lambda: 8)
+    return cli_job
 
 
 @pytest.mark.parametrize(("n_jobs", "threads"), [(1, 8), (2, 4), (3, 2), (8, 1), (16, 1), (-1, 1)])
@@ -106,7 +98,7 @@ def test_basic_launcher_leaves_torch_its_default(cli):
 
 
 def test_plain_nodes_without_hydra():
-    cli = load_cli()
+    cli = cli_job
     cores = os.cpu_count() or 1
     assert cli.threads_per_job(OmegaConf.create({"n_jobs": 1}), None) == cores
     assert cli.threads_per_job(OmegaConf.create({"cpus_per_task": 2}), None) == 2
@@ -203,9 +195,11 @@ def test_slurm_launcher_composes_on_the_command_line(tmp_path):
 def test_slurm_sweep_with_a_bad_value_stops_before_submitting(tmp_path):
     sweep = tmp_path / "sweep"
     args = ["-m", "hydra/launcher=slurm", "hydra.launcher.partition=gpu", *TINY]
-    done = train([*args, "imbalance.rho=1,0.5", f"hydra.sweep.dir={sweep}"], timeout=300)
+    # 0.2 is below 1/rho = 0.25 (TINY): the sweeper's check of job 1 refuses it.
+    overrides = ["imbalance.method=ros", "imbalance.inv_rho=1,0.2", f"hydra.sweep.dir={sweep}"]
+    done = train([*args, *overrides], timeout=300)
     assert done.returncode == 2, done.stderr[-3000:]
     assert done.stderr.strip().splitlines()[-1].startswith("error: sweep job 1 (")
-    assert "imbalance.rho=0.5 is not allowed" in done.stderr
+    assert "imbalance.inv_rho=0.2 is not allowed" in done.stderr
     assert "Traceback" not in done.stderr
     assert not sweep.exists()  # no .submitit folder: nothing was submitted

@@ -12,12 +12,12 @@ from imbalance_lab.imbalance.weights import class_balanced_weights
 from imbalance_lab.training.losses import LOSSES, build_loss, ldam_margins
 from imbalance_lab.training.posthoc import posthoc_adjust, tune_posthoc_tau
 
-from helpers import IMBALANCE_DEFAULTS
+from helpers import METHOD_DEFAULTS
 
 
 def make(name: str, counts: list[int], minority=(0,), **settings):
-    """Returns loss `name` with conf/train.yaml's imbalance settings, `settings` overriding."""
-    return build_loss(name, counts, list(minority), {**IMBALANCE_DEFAULTS, **settings})
+    """Returns loss `name` with the method table's default settings, `settings` overriding."""
+    return build_loss(name, counts, list(minority), {**METHOD_DEFAULTS, **settings})
 
 
 COUNTS = [500, 50, 5]

@@ -8,12 +8,10 @@ import pytest
 import torch
 from torchmetrics.utilities import dim_zero_sum
 
-from imbalance_lab.metrics.group_rates import (
-    GroupErrorRates,
-    confusion_counts,
-    per_class_normalised_rates,
-)
-from imbalance_lab.metrics.groups import landing_classes, rate_name
+from imbalance_lab.metrics import names
+from imbalance_lab.metrics.group_rates import GroupErrorRates, confusion_counts
+from imbalance_lab.metrics.groups import landing_classes, per_class_rates, rate_name
+from imbalance_lab.metrics.scores import build_scores, flatten_scores
 
 KEYS = ["p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A"]
 MINORITY_SETS = [[0], [0, 1, 2], [3, 7], [0, 1, 2, 3, 4], list(range(9))]
@@ -49,7 +47,7 @@ def as_floats(rates: dict[str, torch.Tensor]) -> dict[str, float]:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_rates_match_brute_force(minority, seed):
     preds, target = random_batch(500, seed)
-    metric = GroupErrorRates(minority)
+    metric = GroupErrorRates(minority, 10)
     metric.update(preds, target)
     got = as_floats(metric.compute())
     assert sorted(got) == sorted(KEYS)
@@ -75,7 +73,7 @@ def test_majority_to_majority_error_counts():
 
 def test_minority_order_and_duplicates_do_not_matter():
     preds, target = random_batch(300, 4)
-    first, second = GroupErrorRates([2, 0, 2]), GroupErrorRates([0, 2])
+    first, second = GroupErrorRates([2, 0, 2], 10), GroupErrorRates([0, 2], 10)
     first.update(preds, target)
     second.update(preds, target)
     assert as_floats(first.compute()) == as_floats(second.compute())
@@ -85,7 +83,7 @@ def test_logits_equal_labels():
     preds, target = random_batch(400, 5)
     logits = torch.randn(400, 10, generator=torch.Generator().manual_seed(9))
     logits[torch.arange(400), preds] += 100.0  # argmax is preds
-    from_labels, from_logits = GroupErrorRates([1, 4]), GroupErrorRates([1, 4])
+    from_labels, from_logits = GroupErrorRates([1, 4], 10), GroupErrorRates([1, 4], 10)
     from_labels.update(preds, target)
     from_logits.update(logits, target)
     assert torch.equal(from_labels.confmat, from_logits.confmat)
@@ -94,7 +92,7 @@ def test_logits_equal_labels():
 
 def test_two_updates_equal_one_on_the_concatenation():
     first, second = random_batch(300, 6), random_batch(200, 7)
-    twice, once = GroupErrorRates([0, 1, 2]), GroupErrorRates([0, 1, 2])
+    twice, once = GroupErrorRates([0, 1, 2], 10), GroupErrorRates([0, 1, 2], 10)
     twice.update(*first)
     twice.update(*second)
     once.update(torch.cat([first[0], second[0]]), torch.cat([first[1], second[1]]))
@@ -103,7 +101,7 @@ def test_two_updates_equal_one_on_the_concatenation():
 
 
 def test_reset_gives_back_zeros():
-    metric = GroupErrorRates([0, 1])
+    metric = GroupErrorRates([0, 1], 10)
     metric.update(*random_batch(100, 8))
     assert metric.confmat.sum() == 100
     metric.reset()
@@ -117,7 +115,7 @@ def test_reset_gives_back_zeros():
 @pytest.mark.parametrize("minority", MINORITY_SETS)
 def test_rates_of_a_group_sum_to_its_error_rate(minority):
     preds, target = random_batch(500, 10)
-    metric = GroupErrorRates(minority)
+    metric = GroupErrorRates(minority, 10)
     metric.update(preds, target)
     rates = as_floats(metric.compute())
     for a in "IA":
@@ -148,10 +146,10 @@ def test_landing_classes():
     }
 
 
-def test_per_class_normalised_rates_hand_computed():
+def test_per_class_rates_hand_computed():
     # minority {0, 1, 2} of 10: k_I = 3, k_A = 7; divide by k_b (a != b), k_b - 1 (a == b).
     rates = {"p_I_to_I": 0.2, "p_I_to_A": 0.7, "p_A_to_I": 0.3, "p_A_to_A": 0.6}
-    got = per_class_normalised_rates(rates, [0, 1, 2], 10)
+    got = per_class_rates(rates, [0, 1, 2], 10)
     assert got == pytest.approx(
         {
             "p_I_to_I_per_class": 0.2 / 2,
@@ -162,10 +160,10 @@ def test_per_class_normalised_rates_hand_computed():
     )
 
 
-def test_per_class_normalised_rates_accepts_tensors_and_gives_nan_without_slots():
+def test_per_class_rates_accepts_tensors_and_gives_nan_without_slots():
     # One minority class: an I error can never land in I, so that rate has no slot.
     rates = {key: torch.tensor(0.4, dtype=torch.float64) for key in KEYS}
-    got = per_class_normalised_rates(rates, [5], 10)
+    got = per_class_rates(rates, [5], 10)
     assert math.isnan(got["p_I_to_I_per_class"])
     assert got["p_I_to_A_per_class"] == pytest.approx(0.4 / 9)
     assert got["p_A_to_I_per_class"] == pytest.approx(0.4 / 1)
@@ -173,7 +171,22 @@ def test_per_class_normalised_rates_accepts_tensors_and_gives_nan_without_slots(
 
 
 def test_confusion_matrix_state_is_summed_across_processes():
-    metric = GroupErrorRates([0])
+    metric = GroupErrorRates([0], 10)
     assert metric._reductions["confmat"] is dim_zero_sum
     assert metric._defaults["confmat"].dtype == torch.long
     assert metric._defaults["confmat"].shape == (10, 10)
+
+
+def test_the_logged_names_are_the_names_modules():
+    # The Metric and the scores log exactly what metrics/names.py names (the config check,
+    # the results and the report read it): two updates, one compute.
+    scores = build_scores(4)
+    rates = GroupErrorRates([0], 4)
+    probabilities = torch.softmax(torch.randn(12, 4, generator=torch.Generator().manual_seed(0)), 1)
+    labels = torch.arange(12) % 4
+    scores.update(probabilities, labels)
+    rates.update(probabilities, labels)
+    logged = {f"val/{name}" for name in {**flatten_scores(scores.compute()), **rates.compute()}}
+    assert logged == set(names.logged("val", 4))
+    assert names.lower_is_better("val/ece") and names.lower_is_better("test/p_A_to_I_per_class")
+    assert not names.lower_is_better("val/bal_acc") and not names.lower_is_better("val/recall_0")

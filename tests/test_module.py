@@ -1,11 +1,12 @@
-"""ImbalanceClassifier: the loss it builds, the optimizer choice, the logged metric names,
-checkpoints of earlier versions."""
+"""ImbalanceClassifier: the loss it builds, the optimizer choice, the logged metric names."""
 
 import pytest
 import torch
 import torch.nn.functional as F
 
 from imbalance_lab.training.module import ImbalanceClassifier
+
+from helpers import MNIST_SIZE
 
 
 def test_training_loss_uses_the_methods_loss_and_settings():
@@ -15,6 +16,7 @@ def test_training_loss_uses_the_methods_loss_and_settings():
         loss="weighted_cross_entropy",
         loss_settings={"weight": 3.0},
         minority=[0, 1, 2, 3, 4],
+        **MNIST_SIZE,
     )
     weights = [3.0] * 5 + [1.0] * 5
     images, labels = torch.randn(8, 1, 28, 28), torch.arange(8)
@@ -31,87 +33,19 @@ def test_hyperparameters_hold_the_loss_and_model_settings_whole():
         model_settings={"hidden_size": 20, "num_layers": 1},
         loss="focal",
         loss_settings={"gamma": 1.5, "alpha": None},
+        minority=[0],
+        **MNIST_SIZE,
     )
     assert module.hparams.loss_settings == {"gamma": 1.5, "alpha": None}
     assert module.hparams.model_settings == {"hidden_size": 20, "num_layers": 1}
     assert module.model.lstm.hidden_size == 20 and module.loss_fn.gamma == 1.5
 
 
-# The hyperparameters that earlier versions (before the loss registry) saved in checkpoints,
-# as a real checkpoint of that version holds them (an LDAM-DRW run of the LSTM).
-LEGACY_LDAM = {
-    "model": "rnn",
-    "minority": [0, 1, 2, 3, 4],
-    "loss": "ldam",
-    "class_counts": [50, 50, 50, 50, 50, 200, 200, 200, 200, 200],
-    "class_weights": None,
-    "gamma": 2.0,
-    "alpha": None,
-    "beta": 0.9999,
-    "max_margin": 0.5,
-    "scale": 1.0,
-    "drw_epoch": 0,
-    "tau": 1.0,
-    "optimizer": "adam",
-    "lr": 0.001,
-    "momentum": 0.9,
-    "weight_decay": 0.0,
-    "num_classes": 10,
-    "step_mode": "eager",
-    "clip_grad_norm": None,
-    "channels_last": False,
-}
-
-
-def old_checkpoint(path, hparams: dict) -> None:
-    """Writes a checkpoint shaped as earlier versions wrote them: flat hyperparameters, and a
-    state dict with the same keys (model.*, eval_logit_shift)."""
-    twin = ImbalanceClassifier(model=hparams["model"])
-    torch.save(
-        {
-            "state_dict": twin.state_dict(),
-            "hyper_parameters": hparams,
-            "pytorch-lightning_version": "2.6.6",
-        },
-        path,
-    )
-
-
-def test_checkpoints_of_earlier_versions_load_with_their_loss(tmp_path):
-    old_checkpoint(tmp_path / "ldam.ckpt", LEGACY_LDAM)
-    module = ImbalanceClassifier.load_from_checkpoint(tmp_path / "ldam.ckpt")
-    assert module.hparams.loss == "ldam"
-    assert module.hparams.loss_settings == {
-        "max_margin": 0.5,
-        "scale": 1.0,
-        "drw_epoch": 0,
-        "beta": 0.9999,
-    }
-    assert module.loss_fn.phase(0) == 1  # DRW from epoch 0, as the old run trained
-
-
-@pytest.mark.parametrize(
-    ("weights", "expected"),
-    [
-        ([5.0] * 5 + [1.0] * 5, {"weight": 5.0}),
-        # auto: N / (C n_c) = 1250 / (10 * 50) = 2.5 for minority, 1250 / 2000 = 0.625.
-        ([2.5] * 5 + [0.625] * 5, {"weight": "auto"}),
-    ],
-)
-def test_old_weighted_checkpoints_become_the_weighted_loss(tmp_path, weights, expected):
-    hparams = {**LEGACY_LDAM, "model": "cnn", "loss": "cross_entropy", "class_weights": weights}
-    hparams["channels_last"] = True
-    old_checkpoint(tmp_path / "weighted.ckpt", hparams)
-    module = ImbalanceClassifier.load_from_checkpoint(tmp_path / "weighted.ckpt")
-    assert module.hparams.loss == "weighted_cross_entropy"
-    assert module.hparams.loss_settings == expected
-    assert module.loss_fn.weight.tolist() == weights
-    assert module.hparams.model_settings == {"channels_last": True}
-
-
 @pytest.mark.parametrize(("name", "kind"), [("adam", torch.optim.Adam), ("sgd", torch.optim.SGD)])
 def test_optimizer_choice(name, kind):
-    module = ImbalanceClassifier(model="rnn", optimizer=name, lr=0.05, momentum=0.5)
+    module = ImbalanceClassifier(
+        model="rnn", optimizer=name, lr=0.05, momentum=0.5, minority=[0], **MNIST_SIZE
+    )
     optimizer = module.configure_optimizers()
     assert isinstance(optimizer, kind)
     assert optimizer.param_groups[0]["lr"] == 0.05
@@ -120,7 +54,7 @@ def test_optimizer_choice(name, kind):
 
 
 def test_epoch_metrics_are_logged_under_stage_names():
-    module = ImbalanceClassifier(model="cnn", minority=[0])
+    module = ImbalanceClassifier(model="cnn", minority=[0], **MNIST_SIZE)
     logged = {}
     module.log_dict = lambda values, **kwargs: logged.update(values)
     labels = torch.tensor([0, 0, 1, 1])

@@ -7,7 +7,7 @@ import pickle
 
 import yaml
 
-from imbalance_lab.run.outcome import JobOutcome
+from imbalance_lab.cli.outcome import JobOutcome
 
 from helpers import TINY, train
 
@@ -42,6 +42,14 @@ def test_a_real_optuna_sweep_tunes_the_weight_on_validation(tmp_path):
     weight = result["best_params"]["imbalance.weight"]
     assert f"imbalance.weight={weight}" in best_overrides
     assert 1 <= weight <= 50
+    # Quiet, plain and closing with what was found and where: no ANSI colour codes (Optuna's own
+    # handler), no setup lines of Optuna's SQL plugins, and one last line on stdout.
+    output = done.stdout + done.stderr
+    assert "\x1b[" not in output and "setup plugin" not in output
+    assert done.stdout.strip().splitlines()[-1] == (
+        f"best value {result['best_value']:.4g} at imbalance.weight={weight:.4g}; "
+        f"sweep folder: {sweep} (its trials, and optimization_results.yaml)"
+    )
 
 
 def test_the_project_sweeper_keeps_statuses_and_table_with_a_float_result(tmp_path):

@@ -1,6 +1,6 @@
-"""check_overrides: a key or group option the project does not define is refused in one line
-before Hydra composes anything, with or without `+`; Hydra's own keys and flags are left to
-Hydra. wants_help: which arguments ask for the project's help page."""
+"""check_overrides: a key or group option the project does not define, or a value its declaration
+refuses, is refused in one line before Hydra makes a folder, with or without `+`; Hydra's own
+keys and flags are left to Hydra. wants_help: which arguments ask for the project's help page."""
 
 import inspect
 import subprocess
@@ -9,8 +9,8 @@ import sys
 import pytest
 from omegaconf import OmegaConf
 
-from imbalance_lab.errors import ConfigError
-from imbalance_lab.run.override_check import UnknownKeyError, check_overrides, wants_help
+from imbalance_lab.cli.preflight import check_overrides, wants_help
+from imbalance_lab.errors import ConfigError, UnknownKeyError
 
 from helpers import ROOT
 
@@ -40,16 +40,19 @@ def test_a_key_typed_without_its_node_suggests_the_full_path(typed, meant):
     assert str(refusal(typed)).endswith(f"(did you mean {meant}?)")
 
 
-def test_a_misspelt_trainer_argument_suggests_lightnings():
-    message = str(refusal("+trainer.max_epoch=5"))
-    assert message.startswith("trainer.max_epoch is not a config key")
-    assert message.endswith("(did you mean trainer.max_epochs?)")
+def test_a_misspelt_trainer_key_suggests_the_trainer_files():
+    message = str(refusal("trainer.max_epoch=5"))
+    assert message == (
+        "trainer.max_epoch is not a config key of trainer=default (did you mean "
+        "trainer.max_epochs?)"
+    )
 
 
-def test_any_trainer_argument_is_a_key_even_when_no_yaml_sets_it():
-    check_overrides(["+trainer.gradient_clip_val=1.0", "trainer.max_epochs=3"], CONF)
+def test_any_trainer_argument_can_be_added_and_lightning_judges_it():
+    # Lightning's Trainer is not imported here (seconds): run()'s stack check judges `+` keys.
+    check_overrides(["+trainer.deterministic=true", "trainer.max_epochs=3"], CONF)
+    check_overrides(["+trainer.max_epoch=5"], CONF)
     check_overrides(["trainer=fast", "trainer.limit_train_batches=5"], CONF)
-    assert "pytorch_lightning.Trainer" in str(refusal("trainer.not_an_argument=1"))
 
 
 def test_a_trainer_argument_no_file_sets_needs_its_plus_said_in_one_line():
@@ -79,22 +82,21 @@ def test_model_keys_are_those_of_the_chosen_model():
     assert "of model=cnn" in str(refusal("model.hidden_size=50"))
 
 
-def test_a_key_of_only_some_swept_models_cannot_be_added():
-    # With + the rnn jobs would fail in Hydra (the key is there already) and the cnn jobs in
-    # the config check (the CNN takes no hidden_size): refused before the first job.
-    for typed in ("+model.hidden_size=5", "++model.hidden_size=5"):
-        error = refusal("-m", "model=cnn,rnn", typed)
-        assert str(error) == (
-            "model.hidden_size is not a config key of model=cnn, only of model=rnn: "
-            "sweep model=rnn on its own"
+def test_a_key_of_only_some_swept_models_is_refused_naming_them():
+    # The first job (cnn) lacks the key: its jobs would fail. A `+` adds nothing here: only a
+    # Trainer argument is a new key.
+    for typed in ("model.hidden_size=5", "+model.hidden_size=5", "++model.hidden_size=5"):
+        assert str(refusal("-m", "model=cnn,rnn", typed)) == (
+            "model.hidden_size is not a config key of model=cnn (model=rnn has it)"
         )
-    # Without +, a key of any chosen option is known (Hydra then names the jobs lacking it).
-    check_overrides(["-m", "model=cnn,rnn", "model.hidden_size=5"], CONF)
-    check_overrides(["-m", "model=rnn", "+model.hidden_size=5"], CONF)  # Hydra's: no + needed
+    check_overrides(["-m", "model=rnn", "model.hidden_size=5"], CONF)
+    assert str(refusal("model=rnn", "+model.hidden_size=5")) == (
+        "model.hidden_size is a config key already: drop the +"
+    )
 
 
 def test_an_option_without_a_file_is_refused_naming_the_options():
-    for typed in (["model=mlp"], ["-m", "model=cnn,mlp"], ["model=choice(mlp,cnn)"]):
+    for typed in (["model=mlp"], ["-m", "model=cnn,mlp"], ["-m", "model=choice(mlp,cnn)"]):
         assert str(refusal(*typed)) == (
             "model='mlp' is not allowed: one of cnn, rnn (conf/model/*.yaml)"
         )
@@ -112,16 +114,27 @@ def test_sweep_syntax_is_understood():
             "model=choice(cnn,rnn)",
             "imbalance.minority=[0,1]",
             "data.rotation=interval(0,25)",
-            "~imbalance.alpha",
-            "experiment=null",
+            "~trainer.num_sanity_val_steps",
         ],
         CONF,
     )
     assert "imbalance.rho" in str(refusal("-m", "imbalance.rh=range(1,4)"))
+    # A group has no null option (Hydra would stop in a traceback): one line.
+    assert str(refusal("experiment=null")).startswith("experiment='null' is not allowed: one of")
 
 
-def test_values_are_left_to_the_config_check():
-    check_overrides(["imbalance.rho=banana", "seed=-1"], CONF)
+def test_each_value_is_checked_against_its_declaration_and_the_config_whole():
+    assert str(refusal("imbalance.rho=banana")) == (
+        "imbalance.rho='banana' is not allowed: a number >= 1"
+    )
+    # Every value of a sweep, not only the first job's.
+    assert str(refusal("-m", "seed=0,-1")).startswith("seed=-1 is not allowed")
+    # A rule between keys: the composed first job is checked whole.
+    assert str(refusal("imbalance.method=ros", "imbalance.inv_rho=0.05")) == (
+        "imbalance.inv_rho=0.05 is not allowed: a number >= 0.1 and <= 1"
+    )
+    # A method's own key: allowed when some method allows the value, then judged whole.
+    check_overrides(["-m", "imbalance.method=posthoc", "imbalance.tau=auto,1"], CONF)
 
 
 def test_hydra_keys_and_flags_are_left_to_hydra():
@@ -160,14 +173,16 @@ def test_an_experiment_needs_the_sweeper_that_reads_its_grids():
 def test_group_options_on_the_search_path_are_found(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    (data / "stripes.yaml").write_text("name: stripes\nbatch_size: 16\n")
+    mnist = (CONF / "data" / "mnist.yaml").read_text()
+    (data / "stripes.yaml").write_text(mnist.replace("name: mnist", "name: stripes"))
     searchpath = f"hydra.searchpath=[file://{tmp_path}]"
     check_overrides(["data=stripes", "data.batch_size=4", searchpath], CONF)
-    error = refusal("data=stripes", "data.rotation=5", searchpath)
-    assert str(error).startswith("data.rotation is not a config key of data=stripes")
+    error = refusal("data=stripes", "data.rotations=5", searchpath)
+    assert str(error).startswith("data.rotations is not a config key of data=stripes")
     assert "data='stripes'" in str(refusal("data=stripes"))  # not without the search path
-    # An option Hydra may find where this check cannot look (pkg://) is left to Hydra.
-    check_overrides(["data=elsewhere", "data.x=1", "hydra.searchpath=[pkg://some.package]"], CONF)
+    # Hydra itself looks along the search path (file:// and pkg://): what it finds, it composes.
+    elsewhere = refusal("data=elsewhere", "hydra.searchpath=[pkg://some.package]")
+    assert str(elsewhere).startswith("data='elsewhere' is not allowed: one of mnist")
 
 
 def test_every_experiment_grid_key_is_a_key():
@@ -193,8 +208,8 @@ def test_the_command_line_modules_import_no_torch():
     # train.py calls them before anything else: --help and a refused key stay fast.
     code = (
         "import sys; from pathlib import Path\n"
-        "from imbalance_lab.run.help_text import help_text\n"
-        "from imbalance_lab.run.override_check import check_overrides\n"
+        "from imbalance_lab.cli.help import help_text\n"
+        "from imbalance_lab.cli.preflight import check_overrides\n"
         "help_text(Path('conf'))\n"
         "check_overrides(['model=rnn', 'imbalance.rho=5', 'trainer.max_epochs=2'], Path('conf'))\n"
         "print(sorted({'torch', 'pytorch_lightning', 'lightning'} & set(sys.modules)))"
@@ -203,4 +218,22 @@ def test_the_command_line_modules_import_no_torch():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_refused_command_line_loads_no_training_stack():
+    # train.py answers a typo before it imports torch or Lightning: a refusal costs a fraction
+    # of a second, not the seconds of the training stack's import.
+    code = (
+        "import atexit, runpy, sys\n"
+        "stack = {'torch', 'pytorch_lightning', 'lightning_fabric', 'torchmetrics'}\n"
+        "atexit.register(lambda: print(sorted(stack & set(sys.modules))))\n"
+        "sys.argv = ['train.py', 'imbalance.rh=1']\n"
+        "runpy.run_path('train.py', run_name='__main__')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: imbalance.rh is not a config key")
     assert done.stdout.strip() == "[]"

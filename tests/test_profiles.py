@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from imbalance_lab.imbalance.counts import (
-    class_order,
-    draw_minority,
+from imbalance_lab.imbalance.draws import class_order, draw_minority
+from imbalance_lab.imbalance.profiles import (
     exp_class_counts,
     linear_class_counts,
     minority_of,

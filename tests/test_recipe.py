@@ -4,13 +4,16 @@ import pytest
 
 from imbalance_lab.imbalance.plan import plan_data
 
-STEP = dict(profile="step", minority=[0, 1, 2, 3, 4], mu=None, n_max=1000, rho=10)
+from helpers import METHOD_DEFAULTS
+
+STEP = dict(profile="step", minority=[0, 1, 2, 3, 4], mu=None, partition_seed=None, n_max=1000)
 
 
-def plan(method: str = "none", inv_rho: float = 1.0, q: float = 0.5, **overrides):
-    """Returns the plan of STEP with overrides; inv_rho and q are the method's settings."""
-    values = {**STEP, "seed": 0, "num_classes": 10, **overrides}
-    return plan_data(method=method, settings={"inv_rho": inv_rho, "q": q}, **values)
+def plan(method: str = "none", inv_rho: float = 1.0, q: float = 0.5, seed: int = 0, **overrides):
+    """Returns the plan of STEP (rho 10) with overrides; inv_rho and q are method settings."""
+    imbalance = {**METHOD_DEFAULTS, **STEP, "rho": 10, "method": method, "inv_rho": inv_rho}
+    imbalance.update({"q": q, **overrides})
+    return plan_data(imbalance, seed, 10)
 
 
 def test_step_profile_without_correction():

@@ -20,7 +20,8 @@ print(json.dumps({"modules": names, "loaded": sorted(sys.modules)}))
 TRAINING_STACK = ("torch", "pytorch_lightning", "lightning", "lightning_fabric", "torchmetrics")
 # What the report may import from the rest of the package: the run folder's file names, the
 # shared errors, the W&B online/offline rule, the I/A group rules, what a reduced run is, the
-# config's fingerprint and the method table (which settings each method owns), all torch-free.
+# config's fingerprint, the metric names and the method table (which settings each method owns,
+# with the settings' declarations and the sampling table it names), all torch-free.
 ALLOWED = {
     "imbalance_lab",
     "imbalance_lab.run_folder",
@@ -33,6 +34,9 @@ ALLOWED = {
     "imbalance_lab.config.identity",
     "imbalance_lab.imbalance",
     "imbalance_lab.imbalance.methods",
+    "imbalance_lab.imbalance.sampling",
+    "imbalance_lab.metrics.names",
+    "imbalance_lab.setting",
 }
 
 

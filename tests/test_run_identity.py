@@ -17,7 +17,7 @@ from imbalance_lab.config.identity import (
     results_config,
 )
 from imbalance_lab.errors import FolderError
-from imbalance_lab.run.folder_claim import claimed_folder, folder_state
+from imbalance_lab.folder_claim import claimed_folder, folder_state
 from imbalance_lab.run.runner import run
 
 from helpers import CONF_DIR, TINY, compose_config, train
@@ -151,8 +151,10 @@ def test_a_sweep_over_folders_of_another_config_stops_before_any_job(tmp_path):
     # The same overrides, another conf/ (an edited default between two launches).
     edited = tmp_path / "conf"
     shutil.copytree(CONF_DIR, edited)
-    text = (edited / "train.yaml").read_text().replace("lr: 0.001 ", "lr: 0.002 ")
-    (edited / "train.yaml").write_text(text)
+    text = (
+        (edited / "model" / "rnn.yaml").read_text().replace("hidden_size: 100", "hidden_size: 99")
+    )
+    (edited / "model" / "rnn.yaml").write_text(text)
     sweep = tmp_path / "sweep"
     args = ["-m", *TINY, "model=rnn", f"hydra.sweep.dir={sweep}"]
     first = train(["-cp", str(edited), *args, "seed=0"])
@@ -164,7 +166,7 @@ def test_a_sweep_over_folders_of_another_config_stops_before_any_job(tmp_path):
     second = train([*args, "seed=0,1"])
     assert second.returncode == 2
     lines = second.stderr.strip().splitlines()
-    assert "optim.lr 0.002 there, 0.001 asked" in lines[-2]
+    assert "model.hidden_size 99 there, 100 asked" in lines[-2]
     assert lines[-1] == (
         "error: 1 job folder of this sweep holds another config's results (above); no job was "
         "started"

@@ -12,7 +12,8 @@ import pytorch_lightning as pl
 import torch
 from omegaconf import OmegaConf
 
-from imbalance_lab.run.runner import dataset_spec, run
+from imbalance_lab.data.spec import DatasetSpec
+from imbalance_lab.run.runner import run
 from imbalance_lab.training.module import ImbalanceClassifier
 
 from helpers import TINY, compose_config, train
@@ -27,7 +28,7 @@ def confusion_from_checkpoint(output_dir, metrics, cfg) -> torch.Tensor:
     data = OmegaConf.to_container(cfg.data, resolve=True)
     datamodule = ImbalancedData(
         class_counts=metrics["data/class_counts"],
-        spec=dataset_spec(data),
+        spec=DatasetSpec.from_config(data),
         val_per_class=data["val_per_class"],
         batch_size=data["batch_size"],
         seed=cfg.seed,
@@ -126,7 +127,7 @@ def wandb_records(run_dir) -> list[dict]:
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
-def test_the_wandb_config_is_the_resolved_hydra_config(tmp_path):
+def test_the_wandb_config_is_the_resolved_hydra_config_and_its_summary_the_record(tmp_path):
     run_dir = tmp_path / "run"
     done = train(
         [*TINY, "logger=wandb", "logger.mode=offline", "model=rnn", f"hydra.run.dir={run_dir}"],
@@ -136,15 +137,22 @@ def test_the_wandb_config_is_the_resolved_hydra_config(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     config: dict = {}
+    summary: dict = {}
     for record in wandb_records(run_dir):
         if record["type"] == "run":
             config.update(record["run"].get("config", {}).get("update", {}))
         elif record["type"] == "config":
             config.update(record["config"].get("update", {}))
+        elif record["type"] == "summary":
+            summary.update(record["summary"].get("update", {}))
     config.pop("_wandb", None)
     hydra_config = OmegaConf.to_container(OmegaConf.load(run_dir / ".hydra" / "config.yaml"))
     assert config == json.loads(json.dumps(hydra_config))  # nothing added, nothing overwritten
     assert config["model"] == {"name": "rnn", "hidden_size": 100, "num_layers": 2}
+    # The summary holds the run's record, not only what was logged per epoch.
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    for key in ("time/fit_s", "model/params", "data/class_counts", "train/class_counts"):
+        assert summary[key] == metrics[key], key
     # W&B's own boilerplate is silenced; the one offline notice is ours.
     assert "wandb: " not in done.stdout + done.stderr
     assert "anonymous" not in done.stderr

@@ -7,21 +7,15 @@ import math
 import pytest
 import torch
 
-from imbalance_lab.imbalance.counts import (
-    class_counts,
-    linear_class_counts,
-    minority_of,
-    step_class_counts,
-)
-from imbalance_lab.imbalance.resampling import (
+from imbalance_lab.data.subsets import (
+    count_classes,
     draw_per_class,
     oversample,
-    power_class_counts,
     resample,
-    ros_class_counts,
-    rus_class_counts,
     undersample,
 )
+from imbalance_lab.imbalance.profiles import linear_class_counts, minority_of, step_class_counts
+from imbalance_lab.imbalance.sampling import power_class_counts, ros_class_counts, rus_class_counts
 
 from helpers import gen, random_labels
 
@@ -145,7 +139,7 @@ def test_undersample_gives_exact_counts_without_repeats():
     labels, indices = imbalanced([50, 60, 70, 40, 30, 50, 60, 70, 40, 30])
     targets = [10, 60, 0, 40, 5, 49, 1, 70, 2, 30]
     out = undersample(labels, indices, targets, gen(1))
-    assert class_counts(labels[out], 10) == targets
+    assert count_classes(labels[out], 10) == targets
     assert len(out.unique()) == len(out)
     assert set(out.tolist()) <= set(indices.tolist())
     assert out.tolist() == sorted(out.tolist())  # the order of `indices` is kept
@@ -158,7 +152,7 @@ def test_undersample_to_rus_counts_is_exact():
     targets = rus_class_counts(counts, [0, 1, 2, 3, 4], 0.5)
     assert targets == [20] * 5 + [40] * 5
     out = undersample(labels, indices, targets, gen(2))
-    assert class_counts(labels[out], 10) == targets
+    assert count_classes(labels[out], 10) == targets
     assert len(out.unique()) == len(out)
 
 
@@ -198,7 +192,7 @@ def test_resample_gives_exact_counts_and_keeps_originals():
     labels, indices = imbalanced(counts)
     targets = [40, 20, 10, 40, 0, 40, 1, 40, 39, 40]
     out = resample(labels, indices, targets, gen(3))
-    assert class_counts(labels[out], 10) == targets
+    assert count_classes(labels[out], 10) == targets
     assert set(out.tolist()) <= set(indices.tolist())
     by_class = {c: out[labels[out] == c].tolist() for c in range(10)}
     originals = {c: indices[labels[indices] == c].tolist() for c in range(10)}
@@ -217,7 +211,7 @@ def test_resample_to_ros_counts_is_exact_and_matches_oversample():
     targets = ros_class_counts(counts, minority, 100, 0.5)
     assert targets == [50] * 5 + [100] * 5
     out = resample(labels, indices, targets, gen(4))
-    assert class_counts(labels[out], 10) == targets
+    assert count_classes(labels[out], 10) == targets
     assert torch.equal(out, oversample(labels, indices, targets, gen(4)))
 
 
@@ -226,7 +220,7 @@ def test_resample_to_power_counts_is_exact():
     labels, indices = imbalanced(counts)
     targets = power_class_counts(counts, 0.0)  # 55 each: cut the majority, fill the minority
     out = resample(labels, indices, targets, gen(5))
-    assert class_counts(labels[out], 10) == [55] * 10
+    assert count_classes(labels[out], 10) == [55] * 10
     assert len(out) == sum(counts)
 
 
@@ -249,4 +243,4 @@ def test_resample_rejects_filling_an_empty_class():
         resample(labels, indices, [5] + [30] * 9, gen())
     # Asking nothing of an empty class is fine.
     out = resample(labels, indices, [0] + [30] * 9, gen())
-    assert class_counts(labels[out], 10) == [0] + [30] * 9
+    assert count_classes(labels[out], 10) == [0] + [30] * 9

@@ -27,9 +27,9 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from imbalance_lab.config.identity import fingerprint, results_config
+from imbalance_lab.report.engine.points import varying_keys
 from imbalance_lab.report.engine.runs import ALIASES
 from imbalance_lab.report.engine.table import read_runs_table, runs_table
-from imbalance_lab.report.engine.points import varying_keys
 from imbalance_lab.report.text import write_csv
 
 
@@ -37,7 +37,9 @@ def conf_at(commit: str, into: Path) -> Path:
     """Returns the conf/ folder of the repository at commit, extracted under into."""
     folder = into / commit[:10]
     if not folder.exists():
-        archive = subprocess.run(["git", "archive", commit, "conf"], capture_output=True, check=True)
+        archive = subprocess.run(
+            ["git", "archive", commit, "conf"], capture_output=True, check=True
+        )
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(folder, filter="data")
     return folder / "conf"

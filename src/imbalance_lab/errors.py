@@ -1,7 +1,10 @@
 """The exceptions a user sees for bad input, each one line naming what to fix: a config value
-(ConfigError), a data file (DataError), a run folder that cannot take the run (FolderError)."""
+(ConfigError) or key (UnknownKeyError), a data file (DataError), a run folder that cannot take
+the run (FolderError)."""
 
 from __future__ import annotations
+
+import difflib
 
 
 class ConfigError(ValueError):
@@ -15,6 +18,22 @@ class ConfigError(ValueError):
         """Returns this error with the multirun job it came from in front of the message."""
         self.args = (f"sweep job {number} ({overrides}): {self.args[0]}",)
         return self
+
+
+class UnknownKeyError(ConfigError):
+    """A key that the chosen config does not define; str() is the one-line message."""
+
+    def __init__(self, key: str, value: object, message: str):
+        super().__init__(key, value, message)
+        self.args = (message,)  # ConfigError's "is not allowed" format does not fit here
+
+
+def closest(word: str, candidates: list[str], cutoff: float = 0.6) -> list[str]:
+    """Returns the candidates closest to word (difflib's ratio >= cutoff), only those nearly as
+    close as the best: what a 'did you mean' names."""
+    matches = difflib.get_close_matches(word, candidates, n=3, cutoff=cutoff)
+    ratios = [difflib.SequenceMatcher(None, word, m).ratio() for m in matches]
+    return [m for m, ratio in zip(matches, ratios, strict=True) if ratio >= ratios[0] - 0.1]
 
 
 class DataError(RuntimeError):

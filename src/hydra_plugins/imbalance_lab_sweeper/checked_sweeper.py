@@ -25,20 +25,21 @@ from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.config_store import ConfigStore
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.utils import JobStatus
+from hydra.errors import ConfigCompositionException
 from omegaconf import OmegaConf, open_dict
 
+from imbalance_lab.cli.preflight import composition_refusal
+from imbalance_lab.cli.summary import job_listing, job_names, sweep_table
+from imbalance_lab.config import schema
+from imbalance_lab.config.check import check_config
 from imbalance_lab.errors import ConfigError
-from imbalance_lab.report.text import counted
-from imbalance_lab.run import dirnames
-from imbalance_lab.run.config_check import check_config
-from imbalance_lab.run.folder_claim import FolderState, folder_state
-from imbalance_lab.run.summary import job_listing, job_names, sweep_table
+from imbalance_lab.folder_claim import FolderState, folder_state
 from imbalance_lab.run_folder import finished_metrics
 
 log = logging.getLogger(__name__)
-# Hydra imports its plugins before it composes: conf/train.yaml's resolvers are ready in every
-# process that composes it (train.py, a test's compose(), a joblib worker).
-dirnames.register()
+# Hydra imports its plugins before it composes: conf/train.yaml's schema and resolvers are ready
+# in every process that composes it (train.py, a test's compose(), a joblib worker).
+schema.register()
 
 
 def _merge_overrides(parser: OverridesParser, layers: Sequence[Sequence[str]]) -> "list[str]":
@@ -91,19 +92,33 @@ class CheckedSweeper(BasicSweeper):
 
     def check_jobs(self, jobs: Sequence[Sequence[str]]) -> "list[tuple[Path, FolderState]]":
         """Returns each job's folder and what it holds for the job; raises ConfigError, naming
-        the job, for the first job whose config is not allowed."""
+        the job, for the first job whose config is not allowed (composed, checked, then its
+        model and Trainer built)."""
         loader = self.hydra_context.config_loader
-        folders = []
+        configs = []
         for number, job in enumerate(jobs):
-            config = loader.load_sweep_config(master_config=self.config, sweep_overrides=list(job))
             try:
+                config = loader.load_sweep_config(self.config, sweep_overrides=list(job))
                 check_config(config)
+            except ConfigCompositionException as error:
+                raise composition_refusal(error).with_job(number, " ".join(job)) from None
+            except ConfigError as error:
+                raise error.with_job(number, " ".join(job)) from None
+            configs.append(config)
+        # The training stack (torch, Lightning: seconds) only once every config passed.
+        from imbalance_lab.run.stack_check import check_training_stack
+
+        folders = []
+        for number, (job, config) in enumerate(zip(jobs, configs, strict=True)):
+            task = _task_config(config)
+            try:
+                check_training_stack(task)
             except ConfigError as error:
                 raise error.with_job(number, " ".join(job)) from None
             with open_dict(config):
                 config.hydra.job.num = number  # as the launcher numbers it: the folder's prefix
             folder = Path(config.hydra.sweep.dir) / str(config.hydra.sweep.subdir)
-            folders.append((folder, folder_state(folder, _task_config(config))))
+            folders.append((folder, folder_state(folder, task)))
         return folders
 
     def sweep(self, arguments: "list[str]"):
@@ -120,10 +135,13 @@ class CheckedSweeper(BasicSweeper):
         if clashes:
             for line in clashes:
                 print(f"error: {line}", file=sys.stderr)
-            verb = "holds" if len(clashes) == 1 else "hold"
+            many = (
+                "1 job folder of this sweep holds"
+                if len(clashes) == 1
+                else (f"{len(clashes)} job folders of this sweep hold")
+            )
             print(
-                f"error: {counted(len(clashes), 'job folder')} of this sweep {verb} another "
-                "config's results (above); no job was started",
+                f"error: {many} another config's results (above); no job was started",
                 file=sys.stderr,
             )
             sys.exit(2)

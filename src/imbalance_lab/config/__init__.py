@@ -1,2 +1,3 @@
-"""The config: what decides a run's results (its fingerprint) and what only changes how it
-runs. No torch: the sweeper, the command line and the report read it."""
+"""The config: its schema (every key declared once, registered in Hydra's ConfigStore), its check
+(one line per bad value), and what decides a run's results (its fingerprint) and its job folder's
+name. No torch: the command line, the sweeper and the report read it."""

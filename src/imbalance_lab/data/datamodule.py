@@ -6,17 +6,17 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 
+from imbalance_lab.data import subsets
 from imbalance_lab.data.augment import rotate_batch
 from imbalance_lab.data.batches import EpochOrder, TensorBatches
 from imbalance_lab.data.idx import load_split
-from imbalance_lab.data.spec import MNIST, DatasetSpec
+from imbalance_lab.data.spec import DatasetSpec
+from imbalance_lab.data.subsets import count_classes
 from imbalance_lab.errors import ConfigError, DataError
-from imbalance_lab.imbalance import resampling
-from imbalance_lab.imbalance.counts import class_counts as count_classes
 
 
 class ImbalancedData(pl.LightningDataModule):
-    """An imbalanced data set (MNIST unless `spec` says otherwise): a balanced validation
+    """An imbalanced data set (its files and shape: `spec`): a balanced validation
     split held out first (val_per_class per class, seeded), then class_counts[c] images of
     class c drawn from the rest, then re-sampled to train_counts[c] per epoch (more: the
     class's own images again, with replacement; fewer: a draw without replacement). The test
@@ -25,9 +25,9 @@ class ImbalancedData(pl.LightningDataModule):
     def __init__(
         self,
         class_counts: list[int],
+        spec: DatasetSpec,
+        val_per_class: int,
         train_counts: list[int] | None = None,
-        spec: DatasetSpec = MNIST,
-        val_per_class: int = 400,
         rotation: float = 0.0,
         batch_size: int = 128,
         seed: int = 0,
@@ -53,7 +53,7 @@ class ImbalancedData(pl.LightningDataModule):
             return  # fit then test: the splits are built once per run
         images, labels = self._read("train")
         generator = torch.Generator().manual_seed(self.seed)
-        rest, val_index = resampling.split_per_class(labels, self.val_per_class, generator)
+        rest, val_index = subsets.split_per_class(labels, self.val_per_class, generator)
 
         available = count_classes(labels[rest], self.num_classes)
         for c, (wanted, have) in enumerate(zip(self.class_counts, available, strict=True)):
@@ -64,13 +64,13 @@ class ImbalancedData(pl.LightningDataModule):
                     f"class {c} has {have} training images after the validation split; "
                     f"n_max must be at most {min(available)}",
                 )
-        kept = resampling.draw_per_class(labels, rest, self.class_counts, generator)
-        train_index = resampling.resample(labels, kept, self.train_counts, generator)
+        kept = subsets.draw_per_class(labels, rest, self.class_counts, generator)
+        train_index = subsets.resample(labels, kept, self.train_counts, generator)
         self.train_class_counts = count_classes(labels[train_index], self.num_classes)
 
         test_images, test_labels = self._read("test")
         device = self.trainer.strategy.root_device if self.trainer else torch.device("cpu")
-        # uint8 on the device: MNIST's 60,000 images are 47 MB; floats are made per batch.
+        # uint8 on the device (MNIST's 60,000 images: 47 MB); floats are made per batch.
         self.splits = {
             "train": (images[train_index].to(device), labels[train_index].long().to(device)),
             # The set before re-sampling: two-phase training fine-tunes on it.
@@ -83,7 +83,7 @@ class ImbalancedData(pl.LightningDataModule):
         """Returns (images (N, H, W) uint8, labels (N,) int64) of a split, checked against the
         spec: the image shape and the label range (DataError naming the file's folder)."""
         images, labels = load_split(self.spec.root, split)
-        where = self.spec.root or "the packaged MNIST"
+        where = self.spec.root or "the packaged MNIST copy"
         if tuple(images.shape[1:]) != tuple(self.spec.image_shape):
             raise DataError(
                 f"{where}: {split} images are {images.shape[1]} x {images.shape[2]}, the spec "
@@ -95,6 +95,11 @@ class ImbalancedData(pl.LightningDataModule):
                 f"{self.spec.name} says data.num_classes {self.num_classes}"
             )
         return torch.from_numpy(images.copy()), torch.from_numpy(labels.copy()).long()
+
+    def split_size(self, split: str) -> int:
+        """Returns the images of a split once set up: 'train' (re-sampled), 'imbalanced', 'val',
+        'test' (the data set's own test split, whatever a run scores of it)."""
+        return len(self.splits[split][1])
 
     def train_on(self, split: str) -> None:
         """Makes train_dataloader() serve `split` ('train': re-sampled, or 'imbalanced')."""

@@ -4,7 +4,10 @@ set. A folder of IDX files in MNIST's format becomes a data set with one config 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+SPEC_KEYS = ("name", "num_classes", "image_shape", "mean", "std", "root")  # of the data node
 
 
 @dataclass(frozen=True)
@@ -19,12 +22,15 @@ class DatasetSpec:
     root: the folder with the files; None is the packaged MNIST copy, checked by md5.
     """
 
-    name: str = "mnist"
-    num_classes: int = 10
-    image_shape: tuple[int, int] = (28, 28)
-    mean: float = 0.1307
-    std: float = 0.3081
+    name: str
+    num_classes: int
+    image_shape: tuple[int, int]
+    mean: float
+    std: float
     root: str | None = None
 
-
-MNIST = DatasetSpec()
+    @classmethod
+    def from_config(cls, data: Mapping[str, object]) -> DatasetSpec:
+        """Returns the spec that a data config's node holds (plain values)."""
+        spec = {key: data[key] for key in SPEC_KEYS}
+        return cls(**{**spec, "image_shape": tuple(spec["image_shape"])})

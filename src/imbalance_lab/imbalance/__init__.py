@@ -1,2 +1,3 @@
-"""Pure functions from settings to class counts: imbalance profiles, re-sampling plans, class
-weights, and the method table (imbalance.methods.METHODS)."""
+"""The imbalance: the profile, sampling and method tables (PROFILES, SAMPLINGS, METHODS), each
+with the imbalance.* settings it declares, and pure functions from those settings to the images
+kept and trained per class (the seeded draws, draws.py, use torch's generator)."""

@@ -1,12 +1,3 @@
-"""Metrics: the study's error-flow rates p_{a->b} as a torchmetrics Metric (GroupErrorRates),
-the groups' pure rules (metrics.groups, no torch), and the standard scores (accuracy, balanced
-accuracy, F1, ROC AUC, ECE, geometric mean of recalls)."""
-
-
-def __getattr__(name: str):
-    # Lazy, so that importing metrics.groups (the report does) loads no torch.
-    if name == "GroupErrorRates":
-        from imbalance_lab.metrics.group_rates import GroupErrorRates
-
-        return GroupErrorRates
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+"""Metrics: their names and the groups' rules (names.py, groups.py, reduced.py: no torch, read by
+the config check, the run, the command line and the report), the study's error-flow rates
+p_{a->b} as a torchmetrics Metric (group_rates.GroupErrorRates) and the standard scores."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torchmetrics import Metric
 
-from imbalance_lab.metrics.groups import GROUP_PAIRS, landing_classes, rate_name
+from imbalance_lab.metrics.names import GROUP_PAIRS, rate_name
 
 
 def confusion_counts(preds: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -46,21 +46,6 @@ def group_error_rates(confmat: torch.Tensor, minority: list[int]) -> dict[str, t
     return rates
 
 
-def per_class_normalised_rates(
-    rates: dict[str, float], minority: list[int], num_classes: int
-) -> dict[str, float]:
-    """Returns each p_{a->b} divided by the number of classes it can land in (key suffix
-    '_per_class'): with 5 + 5 classes an error spread at random lands in A 5 times for every 4
-    times in I, and this undoes that."""
-    slots = landing_classes(minority, num_classes)
-    return {
-        f"{rate_name(a, b)}_per_class": (
-            float(rates[rate_name(a, b)]) / slots[a, b] if slots[a, b] else float("nan")
-        )
-        for a, b in GROUP_PAIRS
-    }
-
-
 class GroupErrorRates(Metric):
     """torchmetrics Metric of the four p-rates; its state, the confusion matrix, is summed
     across processes, so the rates are right under DDP."""
@@ -69,7 +54,7 @@ class GroupErrorRates(Metric):
     higher_is_better = False
     full_state_update = False
 
-    def __init__(self, minority: list[int], num_classes: int = 10, **kwargs):
+    def __init__(self, minority: list[int], num_classes: int, **kwargs):
         super().__init__(**kwargs)
         self.minority = sorted(set(int(c) for c in minority))
         self.num_classes = num_classes

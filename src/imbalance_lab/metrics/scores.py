@@ -15,21 +15,23 @@ from torchmetrics.classification import (
     MulticlassRecall,
 )
 
+from imbalance_lab.metrics.names import ACC, BAL_ACC, ECE, GMEAN, MACRO_F1, RECALL, ROC_AUC, recall
+
 
 def build_scores(num_classes: int) -> MetricCollection:
     """Returns the scores, each updated with probabilities (N, C) and labels (N,)."""
     return MetricCollection(
         {
-            "acc": MulticlassAccuracy(num_classes, average="micro"),
+            ACC: MulticlassAccuracy(num_classes, average="micro"),
             # Mean per-class recall, i.e. balanced accuracy.
-            "bal_acc": MulticlassAccuracy(num_classes, average="macro"),
-            "macro_f1": MulticlassF1Score(num_classes, average="macro"),
-            "recall": MulticlassRecall(num_classes, average=None),  # (C,)
+            BAL_ACC: MulticlassAccuracy(num_classes, average="macro"),
+            MACRO_F1: MulticlassF1Score(num_classes, average="macro"),
+            RECALL: MulticlassRecall(num_classes, average=None),  # (C,)
             # One-vs-rest ROC AUC averaged over classes (Buda et al. 2018's headline metric);
             # thresholds=None keeps the scores and computes it exactly.
-            "roc_auc": MulticlassAUROC(num_classes, average="macro", thresholds=None),
+            ROC_AUC: MulticlassAUROC(num_classes, average="macro", thresholds=None),
             # Expected calibration error: |accuracy - confidence| over 15 confidence bins.
-            "ece": MulticlassCalibrationError(num_classes, n_bins=15, norm="l1"),
+            ECE: MulticlassCalibrationError(num_classes, n_bins=15, norm="l1"),
         },
         compute_groups=False,
     )
@@ -43,8 +45,8 @@ def geometric_mean(recalls: torch.Tensor) -> torch.Tensor:
 def flatten_scores(values: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     """Returns the computed scores as 0-d tensors: the per-class recall (C,) becomes
     recall_0 .. recall_{C-1}, plus gmean, their geometric mean."""
-    flat = {name: value for name, value in values.items() if name != "recall"}
-    recalls = values["recall"]
-    flat.update({f"recall_{c}": recall for c, recall in enumerate(recalls)})
-    flat["gmean"] = geometric_mean(recalls)
+    flat = {name: value for name, value in values.items() if name != RECALL}
+    recalls = values[RECALL]
+    flat.update({recall(c): value for c, value in enumerate(recalls)})
+    flat[GMEAN] = geometric_mean(recalls)
     return flat

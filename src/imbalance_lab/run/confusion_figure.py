@@ -9,8 +9,8 @@ from matplotlib.figure import Figure  # no pyplot: no display, no global figure 
 
 
 def plot_confusion_matrix(confmat: list[list[int]], minority: list[int], path: Path, title: str):
-    """Writes the row-normalised confusion matrix (rows: true digit, columns: prediction) to
-    path as PNG; minority digits are marked with '*' so the I/A blocks can be read off."""
+    """Writes the row-normalised confusion matrix (rows: true class, columns: prediction) to
+    path as PNG; minority classes are marked with '*' so the I/A blocks can be read off."""
     counts = np.asarray(confmat, dtype=float)
     rates = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     names = [f"{c}*" if c in minority else str(c) for c in range(len(counts))]
@@ -32,10 +32,10 @@ def plot_confusion_matrix(confmat: list[list[int]], minority: list[int], path: P
                 )
     ax.set_xticks(range(len(names)), names)
     ax.set_yticks(range(len(names)), names)
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit (* = minority set I)")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class (* = minority set I)")
     ax.set_title(title, fontsize=9)
-    fig.colorbar(image, ax=ax, label="share of the true digit's test images")
+    fig.colorbar(image, ax=ax, label="share of the true class's test images")
     # Fixed margins: tight_layout would draw the figure twice (0.2 vs 0.3 s a call).
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1, top=0.9)  # room for two title lines
     fig.savefig(path, dpi=120)

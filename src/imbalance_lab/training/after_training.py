@@ -1,9 +1,11 @@
-"""What runs once the network is trained (imbalance.methods.AFTER_TRAINING): post-hoc logit
-adjustment and the second phase of two-phase training."""
+"""The after-training table (AFTER_TRAINING): what a method runs once the network is trained,
+post-hoc logit adjustment or the second phase of two-phase training. A method names its step
+in imbalance.methods.METHODS."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import pytorch_lightning as pl
 import torch
@@ -57,24 +59,37 @@ def fine_tune_on_imbalanced(
     trainer.fit(module, datamodule=datamodule)
 
 
-def run_after_training(
-    step: str | None,
-    settings: Mapping[str, object],
-    *,
-    trainer: pl.Trainer,
-    trainer_kwargs: dict,
-    module: ImbalanceClassifier,
-    datamodule: ImbalancedData,
-    history: EpochHistory,
-    counts: list[int],
-) -> dict[str, float]:
-    """Runs a method's after-training step (None: nothing) with the method's own settings;
-    returns what it decided, for metrics.json ({'posthoc/tau': ...} or {})."""
-    if step == "two_phase":
-        fine_tune_on_imbalanced(
-            trainer_kwargs, module, datamodule, history, epochs=int(settings["finetune_epochs"])
-        )
-    elif step == "posthoc":
-        tau = None if settings["tau"] == "auto" else float(settings["tau"])
-        return {"posthoc/tau": adjust_logits_posthoc(trainer, module, datamodule, counts, tau)}
+@dataclass(frozen=True)
+class Fitted:
+    """What a fit leaves to an after-training step: the trainer and its arguments, the trained
+    module, the data, the epochs' history and the images kept per class (before re-sampling)."""
+
+    trainer: pl.Trainer
+    trainer_kwargs: dict
+    module: ImbalanceClassifier
+    datamodule: ImbalancedData
+    history: EpochHistory
+    counts: list[int]
+
+
+def _posthoc(fitted: Fitted, settings: Mapping[str, object]) -> dict[str, float]:
+    tau = None if settings["tau"] == "auto" else float(settings["tau"])
+    used = adjust_logits_posthoc(
+        fitted.trainer, fitted.module, fitted.datamodule, fitted.counts, tau
+    )
+    return {"posthoc/tau": used}
+
+
+def _two_phase(fitted: Fitted, settings: Mapping[str, object]) -> dict[str, float]:
+    epochs = int(settings["finetune_epochs"])
+    fine_tune_on_imbalanced(
+        fitted.trainer_kwargs, fitted.module, fitted.datamodule, fitted.history, epochs=epochs
+    )
     return {}
+
+
+# name -> (what the fit left, the method's own settings) -> what it decided, for metrics.json.
+AFTER_TRAINING: dict[str, Callable[[Fitted, Mapping[str, object]], dict[str, float]]] = {
+    "posthoc": _posthoc,
+    "two_phase": _two_phase,
+}

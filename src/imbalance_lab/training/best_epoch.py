@@ -8,13 +8,7 @@ import copy
 import pytorch_lightning as pl
 import torch
 
-# Validation metrics where lower is better; every other val/ metric is higher-is-better.
-LOWER_IS_BETTER = ("val/ece", "val/p_")
-
-
-def lower_is_better(metric: str) -> bool:
-    """Returns whether a smaller value of `metric` is the better one."""
-    return metric.startswith(LOWER_IS_BETTER)
+from imbalance_lab.metrics.names import lower_is_better
 
 
 class BestEpoch(pl.Callback):

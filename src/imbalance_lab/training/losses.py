@@ -109,8 +109,7 @@ class ImbalanceLoss(nn.Module):
 
 
 class CrossEntropy(ImbalanceLoss):
-    """Cross-entropy, optionally with per-class weights (C,) (a Python-level option, used by
-    checkpoints saved before the weighted loss had its own class)."""
+    """Cross-entropy, optionally with per-class weights (C,): the weighted losses below set them."""
 
     def __init__(self, class_counts, minority, *, class_weights: Sequence[float] | None = None):
         super().__init__(class_counts)

@@ -16,12 +16,7 @@ class CNN(nn.Module):
     (the same logical shapes): measured faster on the CPU (docs/performance.md), and the same
     maths, so results agree within float tolerance and checkpoints load either way."""
 
-    def __init__(
-        self,
-        num_classes: int = 10,
-        image_shape: tuple[int, int] = (28, 28),
-        channels_last: bool = False,
-    ):
+    def __init__(self, num_classes: int, image_shape: tuple[int, int], channels_last: bool = False):
         super().__init__()
         self.channels_last = channels_last
         height, width = image_shape
@@ -32,7 +27,7 @@ class CNN(nn.Module):
             nn.ReLU(),
             nn.MaxPool2d(2),  # (B, 32, H // 2, W // 2)
         )
-        # The dense layer on 32 x 14 x 14 = 6272 features (MNIST) holds 99% of the parameters.
+        # The dense layer on 32 x H/2 x W/2 features (MNIST: 6272) holds 99% of the parameters.
         flattened = 32 * (height // 2) * (width // 2)
         self.classifier = nn.Sequential(
             nn.Flatten(), nn.Linear(flattened, 256), nn.ReLU(), nn.Linear(256, num_classes)
@@ -59,8 +54,8 @@ class LSTMClassifier(nn.Module):
 
     def __init__(
         self,
-        num_classes: int = 10,
-        image_shape: tuple[int, int] = (28, 28),
+        num_classes: int,
+        image_shape: tuple[int, int],
         hidden_size: int = 100,
         num_layers: int = 2,
     ):
@@ -83,9 +78,7 @@ class LSTMClassifier(nn.Module):
 MODELS: dict[str, type[nn.Module]] = {"cnn": CNN, "rnn": LSTMClassifier}
 
 
-def build_model(
-    name: str, num_classes: int = 10, image_shape: tuple[int, int] = (28, 28), **settings
-) -> nn.Module:
+def build_model(name: str, num_classes: int, image_shape: tuple[int, int], **settings) -> nn.Module:
     """Returns a fresh model of the named architecture, sized for num_classes and image_shape
     (H, W); settings are the model's own (conf/model/<name>.yaml less its name)."""
     return MODELS[name](num_classes=num_classes, image_shape=tuple(image_shape), **settings)

@@ -6,23 +6,20 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 
+from imbalance_lab.config.schema import LOSS_SCALED_PRECISIONS, STEP_MODES
 from imbalance_lab.metrics.group_rates import GroupErrorRates
+from imbalance_lab.metrics.names import STAGES
 from imbalance_lab.metrics.scores import build_scores, flatten_scores
 from imbalance_lab.training.captured_step import CapturedStep
-from imbalance_lab.training.legacy import loss_from_legacy_hparams
 from imbalance_lab.training.losses import build_loss
 from imbalance_lab.training.models import build_model
-from imbalance_lab.training.step_modes import LOSS_SCALED_PRECISIONS, STEP_MODES
-
-EVAL_STAGES = ("val", "test")
 
 
 class ImbalanceClassifier(pl.LightningModule):
     """Trains `model` (a name in training.models.MODELS, with its own `model_settings`) with
     the loss `loss` (a name in training.losses.LOSSES, with its own `loss_settings`), given the
     per-class training counts (C,) and the minority set I. Takes only plain values, all saved
-    as hyperparameters, so load_from_checkpoint needs no arguments (checkpoints of earlier
-    versions, with flat loss settings, load too: training/legacy.py).
+    as hyperparameters, so load_from_checkpoint needs no arguments.
 
     step_mode: 'cuda_graph' replays each full training batch's whole step as a CUDA graph
     (one CUDA device, no fp16 loss scaling); 'eager' runs the same step uncaptured; 'auto'
@@ -31,9 +28,12 @@ class ImbalanceClassifier(pl.LightningModule):
 
     def __init__(
         self,
+        *,
+        num_classes: int,
+        image_shape: tuple[int, int] | list[int],
+        minority: list[int] | tuple[int, ...],
         model: str = "cnn",
         model_settings: dict | None = None,
-        minority: list[int] | tuple[int, ...] = (0, 1, 2, 3, 4),
         loss: str = "cross_entropy",
         loss_settings: dict | None = None,
         class_counts: list[int] | None = None,
@@ -41,19 +41,12 @@ class ImbalanceClassifier(pl.LightningModule):
         lr: float = 1e-3,
         momentum: float = 0.9,
         weight_decay: float = 0.0,
-        num_classes: int = 10,
-        image_shape: tuple[int, int] | list[int] = (28, 28),
         step_mode: str = "eager",
         clip_grad_norm: float | None = None,
-        **legacy,
     ):
         super().__init__()
         if step_mode not in STEP_MODES:
             raise ValueError(f"step_mode must be one of {', '.join(STEP_MODES)}, got {step_mode!r}")
-        if legacy:  # a checkpoint of an earlier version: its flat loss settings
-            loss, loss_settings, model_settings = loss_from_legacy_hparams(
-                loss, minority, class_counts, model_settings, legacy
-            )
         counts = list(class_counts or [1] * num_classes)
         self.save_hyperparameters(
             {
@@ -82,14 +75,12 @@ class ImbalanceClassifier(pl.LightningModule):
         # Added to the logits before evaluation: -tau log prior for post-hoc logit adjustment.
         self.register_buffer("eval_logit_shift", torch.zeros(num_classes))
         self.lr_factor = 1.0  # two-phase training fine-tunes at a tenth of the rate
-        # What the method's after-training step (training/after_training.py) decided.
-        self.after_training: dict = {}
         # Batches only update metric states (no host sync per step); each epoch computes once.
         self.eval_metrics = torch.nn.ModuleDict(
-            {stage: build_scores(num_classes) for stage in EVAL_STAGES}
+            {stage: build_scores(num_classes) for stage in STAGES}
         )
         self.group_rates = torch.nn.ModuleDict(
-            {stage: GroupErrorRates(list(minority), num_classes) for stage in EVAL_STAGES}
+            {stage: GroupErrorRates(list(minority), num_classes) for stage in STAGES}
         )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
@@ -183,6 +174,10 @@ class ImbalanceClassifier(pl.LightningModule):
         """Returns the (C, C) confusion matrix of the stage's ('val', 'test') last evaluation,
         summed over ranks (rows: true class); None before the first."""
         return getattr(self.group_rates[stage], "last_confusion", None)
+
+    def replayed_cuda_graphs(self) -> bool:
+        """Returns whether the last fit replayed its training steps as CUDA graphs."""
+        return bool(self.captured_step and self.captured_step.replays)
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
         hp = self.hparams

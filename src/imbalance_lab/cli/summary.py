@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from imbalance_lab.metrics.names import ACC, BAL_ACC, GROUP_PAIRS, rate_name
 from imbalance_lab.metrics.reduced import reduced_note, reduced_parts
 
 # metrics.json key -> column title, in the order printed.
 COLUMNS = {
-    "test/acc": "acc",
-    "test/bal_acc": "bal acc",
-    "test/p_I_to_I": "p_I→I",
-    "test/p_I_to_A": "p_I→A",
-    "test/p_A_to_I": "p_A→I",
-    "test/p_A_to_A": "p_A→A",
+    f"test/{ACC}": "acc",
+    f"test/{BAL_ACC}": "bal acc",
+    **{f"test/{rate_name(a, b)}": f"p_{a}→{b}" for a, b in GROUP_PAIRS},
 }
 
 

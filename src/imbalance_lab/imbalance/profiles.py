@@ -1,59 +1,26 @@
-"""Imbalance profiles as pure functions: which classes are the minority, in which order
-classes lose images, and how many images each class keeps (step, linear, exponential).
+"""The profile table (PROFILES): how many images each class keeps and which classes form the
+minority set I, with the `imbalance.*` settings of the profiles declared beside it. Pure Python.
 
 Buda et al. 2018 ("A systematic study of the class imbalance problem in convolutional neural
 networks") define step imbalance by the fraction mu of minority classes and linear imbalance
 by counts falling linearly from n_max to n_max / rho. Cao et al. 2019 (LDAM, the CIFAR-10-LT /
-CIFAR-100-LT benchmarks) use long-tailed counts that fall exponentially instead. Draws use a
-torch.Generator seeded by `seed`, so a seed fixes the profile on every rank and every resume.
+CIFAR-100-LT benchmarks) use long-tailed counts that fall exponentially instead. The seeded
+draws (a class order, a minority set) are imbalance/draws.py's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 
-import torch
-
-
-def class_counts(labels: torch.Tensor, num_classes: int) -> list[int]:
-    """Returns how many of `labels` (N,) fall in each class."""
-    return torch.bincount(labels.long(), minlength=num_classes).tolist()
+from imbalance_lab.setting import NULL, REQUIRED, Either, ListOf, Number, Setting
 
 
 def step_class_counts(minority: list[int], n_max: int, rho: float, num_classes: int) -> list[int]:
     """Returns images kept per class: n_max for majority, round(n_max / rho) for minority."""
     n_min = round(n_max / rho)
     return [n_min if c in minority else n_max for c in range(num_classes)]
-
-
-def draw_minority(num_classes: int, mu: float, seed: int) -> list[int]:
-    """Returns the sorted minority classes of a step profile: round(mu * C) of them, seeded.
-
-    Buda et al. 2018's step imbalance by fraction: mu in [0, 1] is the share of minority
-    classes. The number is kept in [1, C - 1] so that both a minority and a majority set exist
-    (the p-rates compare the two). round() is Python's: halves go to the even number.
-    """
-    if num_classes < 2:
-        raise ValueError(f"a step profile needs at least 2 classes, got {num_classes}")
-    if not 0.0 <= mu <= 1.0:
-        raise ValueError(f"mu is a fraction of the classes, in [0, 1], got {mu}")
-    return draw_classes(num_classes, min(max(round(mu * num_classes), 1), num_classes - 1), seed)
-
-
-def draw_classes(num_classes: int, k: int, seed: int) -> list[int]:
-    """Returns k of the num_classes classes, sorted, drawn uniformly by a generator seeded with
-    seed: a minority set I of its own seed, apart from the training seed (imbalance.
-    partition_seed), so one data set is judged over several partitions I | A."""
-    if not 1 <= k <= num_classes - 1:
-        raise ValueError(f"a minority set has 1 to {num_classes - 1} classes, got {k}")
-    generator = torch.Generator().manual_seed(seed)
-    return sorted(torch.randperm(num_classes, generator=generator)[:k].tolist())
-
-
-def class_order(num_classes: int, seed: int) -> list[int]:
-    """Returns a seeded permutation of range(num_classes): order[0] keeps the most images."""
-    generator = torch.Generator().manual_seed(seed)
-    return torch.randperm(num_classes, generator=generator).tolist()
 
 
 def _check_profile(order: list[int], n_max: int, rho: float) -> int:
@@ -113,3 +80,73 @@ def minority_of(counts: list[int]) -> list[int]:
     """
     by_size = sorted(range(len(counts)), key=lambda c: (counts[c], c))
     return sorted(by_size[: len(counts) // 2])
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An imbalance profile. ranked: its counts fall over a seeded order of the classes
+    (graded(order, n_max, rho)) and I is the smaller half; otherwise I is listed (minority, or
+    drawn by mu or partition_seed) and the counts are step's, or with every_image each class
+    keeps every image the validation split leaves. reads: the settings below that it uses."""
+
+    description: str
+    reads: tuple[str, ...]
+    graded: Callable[[list[int], int, float], list[int]] | None = None
+    every_image: bool = False
+
+    @property
+    def ranked(self) -> bool:
+        return self.graded is not None
+
+
+PROFILES: dict[str, Profile] = {
+    "step": Profile(
+        "n_max images for each class of A, round(n_max / rho) for each class of I",
+        reads=("minority", "mu", "partition_seed", "n_max", "rho"),
+    ),
+    "linear": Profile(
+        "counts falling linearly from n_max to n_max / rho over a seeded class order, rounded "
+        "half to even (Buda et al. 2018); I: the floor(C / 2) classes with the fewest images",
+        reads=("n_max", "rho"),
+        graded=linear_class_counts,
+    ),
+    "exp": Profile(
+        "n_max rho^(-i / (C - 1)) for the class at rank i of a seeded order, the long tail of "
+        "CIFAR-10-LT (Cao et al. 2019); I: the floor(C / 2) classes with the fewest images",
+        reads=("n_max", "rho"),
+        graded=exp_class_counts,
+    ),
+    "original": Profile(
+        "every training image the validation split leaves, as the study trained its baselines "
+        "(needs rho 1)",
+        reads=("minority", "partition_seed"),
+        every_image=True,
+    ),
+}
+
+# The imbalance.* keys the profiles read (imbalance.profile names one: config/schema.py; the
+# methods' keys are beside the method table).
+PROFILE_SETTINGS = {
+    "minority": Setting(
+        REQUIRED,
+        ListOf(Number(0, integer=True), distinct=True),
+        "the minority set I (the other classes form A); the data config gives its default",
+    ),
+    "mu": Setting(
+        None,
+        Either((NULL, Number(0, 1, low_open=True, high_open=True))),
+        "the fraction of the classes in I, drawn from the seed instead of minority",
+    ),
+    "partition_seed": Setting(
+        None,
+        Either((NULL, Number(0, 2**63 - 1, integer=True))),
+        "draw I (as many classes as minority lists, or mu's) from this seed, apart from the "
+        "training seed; null: I as listed",
+    ),
+    "n_max": Setting(
+        REQUIRED,
+        Number(1, integer=True),
+        "images kept of the largest class; the data config gives its default",
+    ),
+    "rho": Setting(10, Number(1), "largest / smallest class: I keeps round(n_max / rho) a class"),
+}
