@@ -21,6 +21,18 @@ SCORES = (ACC, BAL_ACC, MACRO_F1, ROC_AUC, ECE, GMEAN)
 RECALL = "recall"  # per class: recall_0 .. recall_<C-1>
 # The study's error-flow rates p_{a->b} between the minority set I and the majority set A.
 RATES = tuple(rate_name(a, b) for a, b in GROUP_PAIRS)  # p_I_to_I, p_I_to_A, p_A_to_I, p_A_to_A
+CONFUSION = "confusion_matrix"  # metrics.json only: rows true class, columns predicted (counts)
+
+
+def staged(stage: str, name: str) -> str:
+    """Returns a metric's logged name, e.g. staged('test', 'acc') -> 'test/acc'."""
+    return f"{stage}/{name}"
+
+
+# The full names the run's results and the report read most.
+TEST_ACC, TEST_BAL_ACC = staged("test", ACC), staged("test", BAL_ACC)
+VAL_ACC, VAL_BAL_ACC = staged("val", ACC), staged("val", BAL_ACC)
+TEST_CONFUSION = staged("test", CONFUSION)
 
 
 def recall(c: int) -> str:

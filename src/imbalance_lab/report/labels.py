@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from imbalance_lab.metrics.names import TEST_ACC, TEST_BAL_ACC
 from imbalance_lab.report.engine.points import varying_keys
 from imbalance_lab.report.engine.stats import is_number
 
-METRIC_NAMES = {"test/acc": "accuracy", "test/bal_acc": "balanced accuracy"}
+METRIC_NAMES = {TEST_ACC: "accuracy", TEST_BAL_ACC: "balanced accuracy"}
 PRETTY = dict(cnn="CNN", rnn="LSTM", none="no correction", ros="ROS", weighted="weighted loss")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from imbalance_lab.metrics.names import TEST_ACC, TEST_BAL_ACC
 from imbalance_lab.metrics.reduced import reduced_note
 from imbalance_lab.report import figures
 from imbalance_lab.report.claims.study_settings import usual_training
@@ -102,7 +103,7 @@ def accuracy_values(points: list[Point]) -> tuple[list[str], dict, list[Point]]:
             ]
             for model in models
         }
-        for metric in ("test/acc", "test/bal_acc")
+        for metric in (TEST_ACC, TEST_BAL_ACC)
     }
     return categories, values, chosen
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
+from imbalance_lab.metrics.names import TEST_BAL_ACC
 from imbalance_lab.report.claims.methods import BAL, MethodGroup, method_label, rank
 from imbalance_lab.report.engine.points import Point, varying_keys
 from imbalance_lab.report.engine.stats import no_value
@@ -17,7 +18,7 @@ from imbalance_lab.report.plots import caption, seed_interval
 from imbalance_lab.report.text import markdown_table, with_interval
 from imbalance_lab.report.verdict_text import effect_text, outcome_text, p_text
 
-RANKED_BY = {"test/bal_acc": "balanced accuracy", "test/roc_auc": "ROC AUC"}
+RANKED_BY = {TEST_BAL_ACC: "balanced accuracy", "test/roc_auc": "ROC AUC"}
 WORDS = {
     "none": {SUPPORTS: "above none", CONTRADICTS: "below none"},
     "best": {SUPPORTS: "below the best", CONTRADICTS: "above the best"},

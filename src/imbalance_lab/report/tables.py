@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from imbalance_lab.metrics.names import TEST_ACC, TEST_BAL_ACC
 from imbalance_lab.report.engine.points import Point, varying_keys
 from imbalance_lab.report.engine.runs import CORRECTED_METRICS, RATE_METRICS, SUMMARY_METRICS
 from imbalance_lab.report.header import SweepFacts, header_lines, repeat_lines
@@ -62,7 +63,7 @@ def summary_markdown(points: list[Point], counts: dict[str, int], facts: list[Sw
         "divided by the number of wrong classes of b it can land in.",
     ]
     for title, metrics in (
-        ("Accuracy and error rates", ("test/acc", "test/bal_acc", *RATE_METRICS)),
+        ("Accuracy and error rates", (TEST_ACC, TEST_BAL_ACC, *RATE_METRICS)),
         ("Per-class error rates", CORRECTED_METRICS),
     ):
         columns = [*keys, "n", "interval", *map(metric_label, metrics)]

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import statistics
 
+from imbalance_lab.metrics.names import VAL_ACC
 from imbalance_lab.report.engine.points import Point
 from imbalance_lab.report.engine.stats import is_number, t_interval
 from imbalance_lab.report.header import SweepFacts, header_lines
 from imbalance_lab.report.labels import labels
 from imbalance_lab.report.text import markdown_table, number, sizes, with_interval
 
-METRIC = "val/acc"
+METRIC = VAL_ACC
 TOLERANCE = 0.003  # 0.3 points: "within 0.3 points of the 10-epoch accuracy" (issue 10)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from lightning_fabric.utilities.rank_zero import rank_zero_only
 from pytorch_lightning.loggers import CSVLogger, Logger
 
+from imbalance_lab.metrics.names import TEST_CONFUSION
 from imbalance_lab.run_folder import CSV_DIR
 from imbalance_lab.wandb_mode import resolve_wandb_mode
 
@@ -64,7 +65,7 @@ def log_summary(logger: Logger | bool, metrics: dict) -> None:
     """Puts the run's record (metrics.json less its history and confusion matrix: the class
     counts, model/params, time/fit_s, ...) into the W&B run's summary; other loggers: nothing."""
     if type(logger).__name__ == "WandbLogger":
-        skipped = ("history", "test/confusion_matrix")
+        skipped = ("history", TEST_CONFUSION)
         record = {k: v for k, v in metrics.items() if k not in skipped and v is not None}
         logger.experiment.summary.update(record)
 

@@ -9,6 +9,7 @@ from imbalance_lab.data.spec import DatasetSpec
 from imbalance_lab.imbalance.methods import settings_of
 from imbalance_lab.imbalance.plan import DataPlan
 from imbalance_lab.metrics.groups import per_class_rates
+from imbalance_lab.metrics.names import TEST_CONFUSION
 from imbalance_lab.metrics.reduced import reduced_note
 from imbalance_lab.run.provenance import machine, source_commit
 from imbalance_lab.run.trainer_setup import Training
@@ -65,7 +66,7 @@ def data_record(
         "data/val_scored": None if val_confusion is None else int(val_confusion.sum()),
         "train/class_counts": datamodule.train_class_counts,
         "train/size": sum(datamodule.train_class_counts),
-        "test/confusion_matrix": confusion.tolist(),  # rows: true class
+        TEST_CONFUSION: confusion.tolist(),  # rows: true class
     }
 
 

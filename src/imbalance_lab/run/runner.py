@@ -27,6 +27,7 @@ from imbalance_lab.folder_claim import claimed_folder
 from imbalance_lab.imbalance.methods import method_named, settings_of
 from imbalance_lab.imbalance.plan import DataPlan, plan_data
 from imbalance_lab.imbalance.profiles import PROFILES
+from imbalance_lab.metrics.names import TEST_CONFUSION
 from imbalance_lab.run.atomic_io import save_config_files
 from imbalance_lab.run.loggers import build_logger, finish_wandb, log_image, log_summary
 from imbalance_lab.run.results import collect_results, confusion_title
@@ -216,5 +217,5 @@ def draw_figure(config: dict, output_dir: Path, metrics: dict, plan: DataPlan, l
 
     figure = output_dir / CONFUSION_FIGURE
     title = confusion_title(config, metrics)
-    plot_confusion_matrix(metrics["test/confusion_matrix"], plan.minority, figure, title)
-    log_image(logger, "test/confusion_matrix", figure)
+    plot_confusion_matrix(metrics[TEST_CONFUSION], plan.minority, figure, title)
+    log_image(logger, TEST_CONFUSION, figure)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from imbalance_lab.imbalance.methods import METHODS
+from imbalance_lab.metrics.names import TEST_BAL_ACC, VAL_BAL_ACC
 from imbalance_lab.report.claims.study_settings import is_uncorrected, uncorrected_trainings
 from imbalance_lab.report.engine.measures import metric
 from imbalance_lab.report.engine.points import Point, group_by
@@ -15,7 +16,7 @@ from imbalance_lab.report.engine.runs import unowned_settings
 from imbalance_lab.report.engine.stats import is_number
 from imbalance_lab.report.engine.verdicts import Verdict, judge, versus
 
-BAL, VAL_BAL = "test/bal_acc", "val/bal_acc"
+BAL, VAL_BAL = TEST_BAL_ACC, VAL_BAL_ACC
 
 
 @dataclass

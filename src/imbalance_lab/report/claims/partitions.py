@@ -16,6 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from imbalance_lab.metrics.names import TEST_CONFUSION
 from imbalance_lab.report.claims.study_rates import I_A, I_I
 from imbalance_lab.report.claims.study_settings import RATE_MARGIN
 from imbalance_lab.report.engine.measures import Measure, metric, rekeyed
@@ -35,7 +36,7 @@ def balanced_rate(balanced: Point, minority: list[int], rate: str) -> Measure:
     source, target = rate.removeprefix("p_").split("_to_")
     by_seed = {}
     for run in balanced.runs:
-        confusion = run.metrics.get("test/confusion_matrix")
+        confusion = run.metrics.get(TEST_CONFUSION)
         if confusion is not None:
             k, n = group_counts(np.asarray(confusion), minority, source, target)
             by_seed[run.seed] = k / n
@@ -87,7 +88,7 @@ def _balanced(points: list[Point], model: str) -> Point | None:
         for p in found
         if p.config.get("imbalance.profile") == "step" and p.config.get("optimizer") == "adam"
     ]
-    found = [p for p in found if any("test/confusion_matrix" in r.metrics for r in p.runs)]
+    found = [p for p in found if any(TEST_CONFUSION in r.metrics for r in p.runs)]
     return found[0] if found else None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from imbalance_lab.metrics.names import TEST_BAL_ACC, VAL_BAL_ACC
 from imbalance_lab.report.claims.study_rates import A_I, I_A, rate_names, series
 from imbalance_lab.report.claims.study_settings import (
     ACCURACY_MARGIN,
@@ -23,8 +24,8 @@ from imbalance_lab.report.engine.stats import is_number
 from imbalance_lab.report.engine.verdicts import Verdict, against, judge, versus
 from imbalance_lab.report.labels import describe, labels, rate_label
 
-BAL = "test/bal_acc"
-VAL_BAL = "val/bal_acc"  # what a corrected setting is chosen by: validation, never test
+BAL = TEST_BAL_ACC
+VAL_BAL = VAL_BAL_ACC  # what a corrected setting is chosen by: validation, never test
 STUDY_ROTATION = 25  # the study's augmentation: weighting and ROS "need" it (sections 3.2-3.3)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from imbalance_lab.metrics.names import TEST_ACC
 from imbalance_lab.report.claims.study_models import baseline_points, error, matches
 from imbalance_lab.report.claims.study_settings import usual_training
 from imbalance_lab.report.engine.inference import prediction_interval
@@ -14,7 +15,7 @@ from imbalance_lab.report.engine.measures import combine, shared_seeds
 from imbalance_lab.report.engine.points import Point
 from imbalance_lab.report.labels import PRETTY
 
-ACC = "test/acc"
+ACC = TEST_ACC
 STUDY_BASELINES = {"cnn": 0.9915, "rnn": 0.9839}  # section 2, "the original dataset"
 # Section 3.2: ROS with rotation; the study says neither at which ρ nor for which model.
 STUDY_ROS = {"cnn": 0.9861, "rnn": 0.9861}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from imbalance_lab.metrics.names import TEST_BAL_ACC
 from imbalance_lab.report.claims.study_settings import (
     RATE_MARGIN,
     is_imbalanced,
@@ -18,7 +19,7 @@ from imbalance_lab.report.engine.runs import CORRECTED_METRICS, RATE_METRICS
 from imbalance_lab.report.engine.verdicts import Verdict, against, judge, versus
 from imbalance_lab.report.labels import PRETTY, labels, rate_label
 
-BAL = "test/bal_acc"
+BAL = TEST_BAL_ACC
 I_I, I_A, A_I, A_A = range(4)  # positions of p_I→I, p_I→A, p_A→I, p_A→A in RATE_METRICS
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from imbalance_lab.metrics.names import TEST_ACC, TEST_BAL_ACC, TEST_CONFUSION
 from imbalance_lab.report.engine.runs import SETTING_KEYS, Run
 from imbalance_lab.report.engine.stats import Interval, is_number, no_value, t_interval
 
 # Metrics that are shares in [0, 1]: their intervals are cut to it (a t-interval over few seeds
 # can pass 0 or 1, where the metric cannot).
-BOUNDED = ("test/acc", "test/bal_acc", "test/p_", "test/recall_", "test/roc_auc", "test/macro_f1")
+BOUNDED = (TEST_ACC, TEST_BAL_ACC, "test/p_", "test/recall_", "test/roc_auc", "test/macro_f1")
 BOUNDED += ("test/gmean", "test/ece", "val/")
 
 
@@ -113,7 +114,7 @@ def _decided_by(key: str, owner: str, owner_varies: bool, configs: list[dict]) -
 
 def _richer(one: Run, other: Run) -> Run:
     """Returns the copy of a training that recorded more (a confusion matrix, a history)."""
-    recorded = lambda run: ("test/confusion_matrix" in run.metrics) + bool(run.history)  # noqa: E731
+    recorded = lambda run: (TEST_CONFUSION in run.metrics) + bool(run.history)  # noqa: E731
     return other if recorded(other) > recorded(one) else one
 
 

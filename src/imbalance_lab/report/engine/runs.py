@@ -19,6 +19,8 @@ from omegaconf import OmegaConf
 
 from imbalance_lab.config.identity import fingerprint, results_config
 from imbalance_lab.imbalance.methods import METHODS
+from imbalance_lab.metrics import names
+from imbalance_lab.metrics.names import TEST_ACC, TEST_BAL_ACC, TEST_CONFUSION, VAL_ACC
 from imbalance_lab.report.engine.stats import Interval, count_interval, is_number
 from imbalance_lab.run_folder import (
     CONFIG_FILE,
@@ -44,11 +46,13 @@ ALIASES = {
 }
 FULL_NAMES = {alias: key for key, alias in ALIASES.items()}
 SETTING_KEYS = tuple(ALIASES.values())
-RATES = ("p_I_to_I", "p_I_to_A", "p_A_to_I", "p_A_to_A")
-RATE_METRICS = tuple(f"test/{rate}" for rate in RATES)
-CORRECTED_METRICS = tuple(f"{name}_per_class" for name in RATE_METRICS)
-SCORES = ("test/macro_f1", "test/roc_auc", "test/gmean", "test/ece")
-SUMMARY_METRICS = ("test/acc", "test/bal_acc", *SCORES, *RATE_METRICS, *CORRECTED_METRICS)
+RATES = names.RATES  # p_I_to_I, p_I_to_A, p_A_to_I, p_A_to_A
+RATE_METRICS = tuple(names.staged("test", rate) for rate in RATES)
+CORRECTED_METRICS = tuple(names.staged("test", names.per_class(rate)) for rate in RATES)
+SCORES = tuple(
+    names.staged("test", score) for score in (names.MACRO_F1, names.ROC_AUC, names.GMEAN, names.ECE)
+)
+SUMMARY_METRICS = (TEST_ACC, TEST_BAL_ACC, *SCORES, *RATE_METRICS, *CORRECTED_METRICS)
 
 
 class ReportError(ValueError):
@@ -89,7 +93,7 @@ class Run:
         size = self.metrics.get("data/test_size")
         if is_number(size):
             return int(size)
-        confusion = self.metrics.get("test/confusion_matrix")
+        confusion = self.metrics.get(TEST_CONFUSION)
         return None if confusion is None else int(np.asarray(confusion).sum())
 
     def wilson(self, metric: str) -> Interval | None:
@@ -97,7 +101,7 @@ class Run:
         counts; None for other metrics."""
         return count_interval(self.metrics, metric)
 
-    def curve(self, metric: str = "val/acc") -> list[float]:
+    def curve(self, metric: str = VAL_ACC) -> list[float]:
         """Returns the metric after each epoch, in order (empty when not recorded)."""
         return [float(row[metric]) for row in self.history if is_number(row.get(metric))]
 

@@ -11,6 +11,7 @@ import numpy as np
 from scipy import stats
 
 from imbalance_lab.metrics.groups import landing_classes
+from imbalance_lab.metrics.names import TEST_ACC, TEST_CONFUSION
 
 CONFIDENCE = 0.95
 # test/p_I_to_A or test/p_I_to_A_per_class: (source group, target group, per-class suffix)
@@ -112,11 +113,11 @@ def group_counts(
 def count_interval(metrics: dict, name: str) -> Interval | None:
     """Returns the 95% Wilson interval of one run's test accuracy or p-rate (raw or per class)
     from its test counts; None for other metrics or a run without test/confusion_matrix."""
-    confusion = metrics.get("test/confusion_matrix")
+    confusion = metrics.get(TEST_CONFUSION)
     if confusion is None:
         return None
     counts = np.asarray(confusion, dtype=np.int64)
-    if name == "test/acc":
+    if name == TEST_ACC:
         return wilson_interval(int(np.trace(counts)), int(counts.sum()))
     match = RATE_NAME.fullmatch(name)
     minority = metrics.get("minority")

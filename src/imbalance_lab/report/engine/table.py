@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from imbalance_lab.config.identity import results_config
+from imbalance_lab.metrics.names import TEST_CONFUSION, VAL_ACC, VAL_BAL_ACC
 from imbalance_lab.report.engine.runs import (
     FULL_NAMES,
     SETTING_KEYS,
@@ -24,9 +25,8 @@ from imbalance_lab.report.engine.runs import (
 )
 
 CONFIG_COLUMN, FINGERPRINT_COLUMN = "config", "fingerprint"
-CONFUSION = "test/confusion_matrix"
 # Per-epoch values kept from a run's history: what validation.md and the claims read.
-CURVES = ("val/acc", "val/bal_acc")
+CURVES = (VAL_ACC, VAL_BAL_ACC)
 CURVE_PREFIX = "history/"
 # Metrics that are flat lists of integers (written space-separated).
 LIST_METRICS = ("minority", "data/class_counts", "train/class_counts")
@@ -50,7 +50,7 @@ def runs_table(runs: list[Run], varying: list[str]) -> tuple[list[str], list[lis
     scalar = {k for r in runs for k, v in r.metrics.items() if _is_scalar(k, v)}
     metrics = [m for m in SUMMARY_METRICS if m in scalar] + sorted(scalar - set(SUMMARY_METRICS))
     curves = [f"{CURVE_PREFIX}{c}" for c in CURVES]
-    columns = [*ABOUT, *keys, "seed", "overrides", "error", *metrics, CONFUSION, *curves]
+    columns = [*ABOUT, *keys, "seed", "overrides", "error", *metrics, TEST_CONFUSION, *curves]
     columns += [FINGERPRINT_COLUMN, CONFIG_COLUMN]
     rows = []
     for run in runs:
@@ -61,7 +61,7 @@ def runs_table(runs: list[Run], varying: list[str]) -> tuple[list[str], list[lis
         )
         row = [run.sweep, name, run.status, *[run.config.get(k) for k in keys], run.seed]
         row += [" ".join(run.overrides), run.error or None, *[run.metrics.get(m) for m in metrics]]
-        confusion = run.metrics.get(CONFUSION)
+        confusion = run.metrics.get(TEST_CONFUSION)
         row += [json.dumps(confusion, separators=(",", ":")) if confusion else None]
         row += [[round(v, 6) for v in run.curve(c)] or None for c in CURVES]
         full = {FULL_NAMES.get(k, k): v for k, v in run.config.items()}
@@ -72,7 +72,7 @@ def runs_table(runs: list[Run], varying: list[str]) -> tuple[list[str], list[lis
 
 def _is_scalar(key: str, value: object) -> bool:
     """Returns whether a metric is written as a plain column (numbers, text, flat lists)."""
-    if key == CONFUSION or isinstance(value, dict):
+    if key == TEST_CONFUSION or isinstance(value, dict):
         return False
     return not isinstance(value, (list, tuple)) or key in LIST_METRICS
 
@@ -119,7 +119,7 @@ def _run_of(row: dict[str, str], path: Path) -> Run:
     for key, text in row.items():
         if key in named or key.startswith(CURVE_PREFIX) or not text:
             continue
-        if key == CONFUSION:
+        if key == TEST_CONFUSION:
             metrics[key] = json.loads(text)
         elif key in LIST_METRICS:
             metrics[key] = [int(v) for v in text.split()]
