@@ -16,6 +16,7 @@ from imbalance_lab.report.claims.study_numbers import (
     check_number,
     number_checks,
 )
+from imbalance_lab.report.engine.inference import prediction_interval
 from imbalance_lab.report.engine.stats import t_interval, wilson_interval
 from imbalance_lab.report.engine.verdicts import FAILS, HOLDS, NO_DATA, OPEN, SUPPORTS, UNDECIDED
 
@@ -170,6 +171,15 @@ def test_a_study_number_outside_the_prediction_interval_says_which_side():
     assert check.low > 0.9839 and check.verdict == HIGHER  # here's runs lie above it
     assert check_number("s", "w", 0.9990, values, "here", 10_000).verdict == LOWER
     assert check_number("s", "w", 0.99, [0.99], "here") is None  # one run: no interval
+
+
+def test_an_accuracy_prediction_interval_stays_within_0_and_1():
+    # Two seeds 0.5 points apart: mean 0.9825 ± 12.7 x 0.0035 x 1.22 reaches past 1.
+    check = check_number("s", "w", 0.9861, [0.9800, 0.9850], "here", test_size=10_000)
+    assert check.high == 1.0 and 0.0 < check.low < 0.9800
+    assert prediction_interval([0.9800, 0.9850], 10_000)[1] > 1.0  # uncut, it would
+    ratio = check_number("s", "w", 0.5, [0.5, 1.5], "here")  # a ratio is no share: uncut
+    assert ratio.low < 0.0
 
 
 def test_the_error_ratio_is_checked_per_seed():

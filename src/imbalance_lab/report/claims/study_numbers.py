@@ -41,10 +41,13 @@ class NumberCheck:
 
 def check_number(section, what, study, values, setting, test_size=None) -> NumberCheck | None:
     """Returns the check of the study's number against the prediction interval of values (two
-    or more runs); None with fewer."""
+    or more runs); None with fewer. An accuracy (test_size given) is a share: its interval is
+    cut to [0, 1], where two seeds' t-factor of 12.7 would carry it past 100%."""
     if len(values) < 2:
         return None
     low, high = prediction_interval(values, test_size)
+    if test_size is not None:
+        low, high = max(low, 0.0), min(high, 1.0)
     verdict = MATCHES if low <= study <= high else HIGHER if study < low else LOWER
     return NumberCheck(section, what, study, values, low, high, verdict, setting)
 
