@@ -16,6 +16,7 @@ from imbalance_lab.report.claims.partitions import (
 )
 from imbalance_lab.report.claims.study import study_verdicts
 from imbalance_lab.report.claims.study_rates import conclusion_1
+from imbalance_lab.report.conclusions_page import conclusions_markdown
 from imbalance_lab.report.partitions_page import partitions_markdown
 
 pytestmark = pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")
@@ -161,3 +162,12 @@ def test_the_study_set_claims_leave_the_random_sets_out_and_list_the_pooled_verd
         "Conclusion 1 on each rate's rise over its ρ = 1 value",
         "Fig. 4: the minority rates rise, the majority rates stay (±0.005)",
     ]
+
+
+def test_a_pooled_verdict_is_not_said_to_read_accuracies_only():
+    found = every_set()
+    runs = [run for point in found for run in point.runs]
+    page = conclusions_markdown(runs, found, facts=[])
+    rows = [line for line in page.splitlines() if line.startswith("| ") and "sets |" in line]
+    assert len(rows) == 3  # the three pooled claims in the verdict table
+    assert all(row.endswith("| not judged: raw rates only (partitions.md) |") for row in rows)

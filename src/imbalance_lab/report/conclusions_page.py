@@ -34,6 +34,9 @@ HOW = (
 
 def _survival(raw: Verdict, fixed: Verdict | None) -> str:
     """Returns the per-class column of the verdict table."""
+    if fixed is None and raw.unit != "seeds":
+        # Pooled over random minority sets: those claims read the raw rates only.
+        return "not judged: raw rates only (partitions.md)"
     if fixed is None:
         return "unaffected: reads accuracies only"
     if NO_DATA in (raw.verdict, fixed.verdict):
