@@ -101,6 +101,12 @@ def depth_runs(optimizer, cnn_first, rnn_small_best, rnn_large_best):
     )
 
 
+def test_a_diverged_seed_leaves_the_depth_claims_intervals_within_0_and_1():
+    found = depth_runs("adam", [0.97, 0.98, 0.10], [0.80, 0.85, 0.82], [0.98, 0.99, 0.11])
+    for comparison in depth_claim(found, "adam").comparisons:
+        assert 0.0 <= comparison.result.low <= comparison.result.high <= 1.0, comparison.label
+
+
 def test_depth_claim_holds_for_sgd_and_fails_for_adam_each_naming_its_optimizer():
     sgd = depth_runs("sgd", [0.97, 0.975, 0.972], [0.80, 0.85, 0.82], [0.980, 0.985, 0.982])
     adam = depth_runs("adam", [0.97, 0.975, 0.972], [0.97, 0.98, 0.975], [0.980, 0.985, 0.982])

@@ -104,6 +104,15 @@ def test_against_a_constant_keeps_the_estimate_on_its_scale():
     assert slope.values() == pytest.approx([-0.25, -0.225])
 
 
+def test_against_a_constant_cuts_the_interval_to_the_bounds_given():
+    diverged = measure(0.98, 0.97, 0.10)  # one seed of three diverged
+    uncut = against(diverged, 0.95, "greater", "above 95%").result
+    assert uncut.low < 0.0 and uncut.high > 1.0
+    cut = against(diverged, 0.95, "greater", "above 95%", bounds=(0.0, 1.0)).result
+    assert (cut.low, cut.high) == (0.0, 1.0)
+    assert (cut.estimate, cut.p) == (uncut.estimate, uncut.p)  # the test itself is unchanged
+
+
 def test_exact_numbers_need_no_test():
     assert (
         judge("c", "", "", "f", [exactly(1_618_026, 133_810, "greater", "params")]).verdict == HOLDS

@@ -76,9 +76,16 @@ def versus(
 
 
 def against(
-    measure: Measure, value: float, expect: str, label: str, margin: float | None = None
+    measure: Measure,
+    value: float,
+    expect: str,
+    label: str,
+    margin: float | None = None,
+    bounds: tuple[float, float] | None = None,
 ) -> Comparison:
-    """Returns the comparison 'measure is <expect> value' (a constant), over its seeds."""
+    """Returns the comparison 'measure is <expect> value' (a constant), over its seeds; bounds:
+    the range of the measure (an accuracy's (0, 1)), to which its interval is cut (a seed that
+    diverged carries a 3-seed t-interval of accuracies to [-0.83, 1.60])."""
     _check(expect, margin)
     if measure.n < 2:
         return Comparison(label, expect, None, f"{measure.n} seed: no test")
@@ -86,14 +93,11 @@ def against(
     if expect == "same":
         return Comparison(label, expect, inference.tost(values, margin))  # a difference
     result = inference.one_sample(values)
+    low, high = result.low + value, result.high + value
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
     shifted = TestResult(
-        result.test,
-        result.n,
-        result.estimate + value,
-        result.low + value,
-        result.high + value,
-        result.p,
-        result.sd,
+        result.test, result.n, result.estimate + value, low, high, result.p, result.sd
     )
     return Comparison(label, expect, shifted, reference=value)
 
