@@ -77,6 +77,20 @@ def test_a_reduced_sweep_gets_the_warning_box_in_summary_and_conclusions(tmp_pat
     assert "| cnn | 1 | Wilson, one seed (250 test images) | 0.9600 [0.9279, 0.9781] |" in summary
 
 
+def test_a_folder_of_new_seeds_beside_older_ones_is_not_a_one_seed_sweep(tmp_path):
+    for model in ("cnn", "rnn"):  # each folder: one seed per grid point, full size
+        for seed in (0, 1):
+            write_run(tmp_path / "old", model=model, seed=seed)
+        write_run(tmp_path / "new", model=model, seed=2)
+    assert main([str(tmp_path / "old"), str(tmp_path / "new"), "--out", str(tmp_path / "o")]) == 0
+    summary = (tmp_path / "o" / "summary.md").read_text()
+    assert WARNING not in summary and "one seed per grid point" not in summary
+    assert summary.count("| 3 | ") >= 2  # both folders' points hold 3 seeds in this report
+    # Alone, the new folder is a one-seed sweep.
+    alone, _ = report(tmp_path / "new", tmp_path / "o2")
+    assert WARNING in alone and "one seed per grid point" in alone
+
+
 def test_the_warning_names_the_data_sets_own_test_split(tmp_path):
     # A data set of 2,000 test images, tested whole: no warning (not MNIST's 10,000).
     split = {"data/name": "other", "data/test_split_size": 2_000}

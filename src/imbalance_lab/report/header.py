@@ -72,7 +72,11 @@ def _commits(runs: list[Run]) -> str:
 
 
 def sweep_facts(runs: list[Run]) -> list[SweepFacts]:
-    """Returns the facts of each sweep folder the runs come from, in order."""
+    """Returns the facts of each sweep folder the runs come from, in order. A folder's seeds
+    per point count every source of the report: a folder that adds seed 3 to the grid points
+    of a runs table holds one seed per point, yet its points are not one-seed points."""
+    pooled = grid_points([r for r in runs if r.status == "finished"])
+    seeds_of = {id(run): point.n for point in pooled for run in point.runs}
     by_folder: dict[Path, list[Run]] = {}
     for run in runs:
         source = run.source or Path(".")
@@ -84,7 +88,8 @@ def sweep_facts(runs: list[Run]) -> list[SweepFacts]:
         done = [r for r in group if r.status == "finished"]
         epochs, epoch_values = _epochs(group, folder)
         tests = [r.test_size for r in done if r.test_size is not None]
-        seeds = [p.n for p in grid_points(done)]
+        # A run counted once elsewhere (the same training in two sources) is in no point.
+        seeds = sorted({seeds_of[id(r)] for r in done if id(r) in seeds_of})
         smoke = []
         splits = [_test_split(r) for r in done if r.test_size is not None]
         if any(t < s for t, s in zip(tests, splits, strict=True) if s):
@@ -166,7 +171,8 @@ def header_lines(facts: list[SweepFacts]) -> list[str]:
     lines = ["## What these numbers come from", "", *markdown_table(columns, rows), ""]
     lines.append(
         "Test images: per run (data/test_size, or the sum of the test confusion matrix for "
-        "runs that predate it). Seeds per point: finished runs per grid point."
+        "runs that predate it). Seeds per point: finished runs per grid point, over every "
+        "source of this report (a folder of new seeds counts the seeds it adds to)."
     )
     if is_smoke(facts):
         lines += ["", "> **⚠ REDUCED RUNS: these numbers and verdicts are not the study's.**"]
