@@ -40,7 +40,8 @@ def brute_force(preds, target, minority: list[int]) -> dict[str, float]:
 
 
 def as_floats(rates: dict[str, torch.Tensor]) -> dict[str, float]:
-    return {key: float(value) for key, value in rates.items()}
+    """Returns the four raw rates of compute() as floats (its per-class rates: tested apart)."""
+    return {key: float(rates[key]) for key in KEYS}
 
 
 @pytest.mark.parametrize("minority", MINORITY_SETS)
@@ -50,7 +51,7 @@ def test_rates_match_brute_force(minority, seed):
     metric = GroupErrorRates(minority, 10)
     metric.update(preds, target)
     got = as_floats(metric.compute())
-    assert sorted(got) == sorted(KEYS)
+    assert sorted(metric.compute()) == sorted([*KEYS, *(names.per_class(k) for k in KEYS)])
     assert got == pytest.approx(brute_force(preds, target, minority), abs=1e-12)
 
 
@@ -190,3 +191,15 @@ def test_the_logged_names_are_the_names_modules():
     assert logged == set(names.logged("val", 4))
     assert names.lower_is_better("val/ece") and names.lower_is_better("test/p_A_to_I_per_class")
     assert not names.lower_is_better("val/bal_acc") and not names.lower_is_better("val/recall_0")
+
+
+@pytest.mark.parametrize("minority", [[0], [0, 1, 2], [3, 7]])
+def test_the_metric_returns_its_per_class_rates_by_the_torch_free_rule(minority):
+    metric = GroupErrorRates(minority, 10)
+    metric.update(*random_batch(400, 11))
+    computed = metric.compute()
+    expected = per_class_rates(as_floats(computed), minority, 10)
+    got = {key: float(computed[key]) for key in expected}
+    for key, value in expected.items():  # NaN where a rate has no class to land in
+        assert (math.isnan(got[key]) and math.isnan(value)) or got[key] == pytest.approx(value)
+    assert math.isnan(got["p_I_to_I_per_class"]) == (len(minority) == 1)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import torch
 from torchmetrics import Metric
 
-from imbalance_lab.metrics.names import GROUP_PAIRS, rate_name
+from imbalance_lab.metrics.groups import landing_classes
+from imbalance_lab.metrics.names import GROUP_PAIRS, per_class, rate_name
 
 
 def confusion_counts(preds: torch.Tensor, target: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -69,8 +70,17 @@ class GroupErrorRates(Metric):
         self.confmat += confusion_counts(preds, target, self.num_classes)
 
     def compute(self) -> dict[str, torch.Tensor]:
-        """Returns {'p_I_to_I', 'p_I_to_A', 'p_A_to_I', 'p_A_to_A'} as 0-d tensors, and keeps
-        the confusion matrix summed over ranks (torchmetrics syncs only inside compute) as
-        `last_confusion` for the run's figure."""
+        """Returns the four rates {'p_I_to_I', ..., 'p_A_to_A'} and each divided by the wrong
+        classes it can land in ('p_I_to_I_per_class', ...: metrics/groups.py's rule; NaN where
+        there is none) as 0-d tensors, and keeps the confusion matrix summed over ranks
+        (torchmetrics syncs only inside compute) as `last_confusion` for the run's figure."""
         self.last_confusion = self.confmat.clone()
-        return group_error_rates(self.confmat, self.minority)
+        rates = group_error_rates(self.confmat, self.minority)
+        slots = landing_classes(self.minority, self.num_classes)
+        for source, target in GROUP_PAIRS:
+            rate = rates[rate_name(source, target)]
+            count = slots[source, target]
+            rates[per_class(rate_name(source, target))] = (
+                rate / count if count else torch.full_like(rate, float("nan"))
+            )
+        return rates

@@ -2,8 +2,8 @@
 `optimized_metric` may name, what metrics.json holds and what the report reads. No torch.
 
 A logged metric is `<stage>/<name>`: stage val or test, name a score, a per-class recall
-(recall_<c>) or one of the four p-rates, whose group-size-corrected value is `<rate>_per_class`
-(metrics.json only, not logged per epoch).
+(recall_<c>) or one of the four p-rates, or a rate's group-size-corrected value
+`<rate>_per_class` (the Metric returns both).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def per_class(rate: str) -> str:
 def logged(stage: str, num_classes: int) -> list[str]:
     """Returns the names the module logs for a stage after each evaluation, e.g. 'val/acc':
     what `select` and `optimized_metric` may name (with stage val)."""
-    names = [*SCORES, *RATES, *(recall(c) for c in range(num_classes))]
+    names = [*SCORES, *RATES, *map(per_class, RATES), *(recall(c) for c in range(num_classes))]
     return [f"{stage}/{name}" for name in names]
 
 

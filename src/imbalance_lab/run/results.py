@@ -8,7 +8,6 @@ from imbalance_lab.data.datamodule import ImbalancedData
 from imbalance_lab.data.spec import DatasetSpec
 from imbalance_lab.imbalance.methods import settings_of
 from imbalance_lab.imbalance.plan import DataPlan
-from imbalance_lab.metrics.groups import per_class_rates
 from imbalance_lab.metrics.names import TEST_CONFUSION
 from imbalance_lab.metrics.reduced import reduced_note
 from imbalance_lab.run.provenance import machine, source_commit
@@ -29,9 +28,7 @@ def collect_results(
     """Returns metrics.json's entries of a tested run (decided: what its after-training step
     chose), all but the fit's time, the tested checkpoint and the fingerprint."""
     trainer, history, best = training.trainer, training.history.rows, training.best
-    metrics = collect_metrics(
-        test_metrics, history, plan.minority, spec.num_classes, best.epoch if best else None
-    )
+    metrics = collect_metrics(test_metrics, history, plan.minority, best.epoch if best else None)
     metrics.update(decided)
     metrics.update(data_record(module, datamodule, plan, spec))
     metrics.update(
@@ -71,24 +68,14 @@ def data_record(
 
 
 def collect_metrics(
-    test_metrics: dict,
-    history: list[dict],
-    minority: list[int],
-    num_classes: int,
-    val_epoch: int | None = None,
+    test_metrics: dict, history: list[dict], minority: list[int], val_epoch: int | None = None
 ) -> dict:
     """Returns the test metrics and the validation metrics of the epoch tested (val_epoch,
-    1-based; None: the last), each with their group-size-corrected p-rates, and the per-epoch
-    history, rounded to 6 digits."""
+    1-based; None: the last), each with the group-size-corrected p-rates the Metric returned,
+    and the per-epoch history, rounded to 6 digits."""
     metrics = {k: round(float(v), 6) for k, v in test_metrics.items()}
     row = history[-1] if val_epoch is None else history[val_epoch - 1]
     metrics.update({k: v for k, v in row.items() if k.startswith("val/")})
-    for stage in ("test", "val"):
-        rates = {k.removeprefix(f"{stage}/"): v for k, v in metrics.items() if k.startswith(stage)}
-        if not rates:
-            continue  # no validation split (data.val_per_class=0)
-        corrected = per_class_rates(rates, minority, num_classes)
-        metrics.update({f"{stage}/{k}": round(v, 6) for k, v in corrected.items()})
     return {**metrics, "history": history, "minority": minority}
 
 
