@@ -3,7 +3,7 @@ the header that marks reduced runs."""
 
 import pytest
 
-from imbalance_lab.report.engine.points import Point
+from imbalance_lab.report.engine.points import Point, grid_points
 from imbalance_lab.report.engine.runs import Run
 from imbalance_lab.report.header import sweep_facts
 from imbalance_lab.report.validation import curve, epochs_within, validation_markdown
@@ -38,7 +38,7 @@ def test_epochs_within_needs_every_later_epoch_within_the_tolerance(values, expe
 def test_the_page_lists_each_point_with_its_epochs_and_budget():
     cnn = Point(config={"model": "cnn"}, runs=[run([0.95, 0.985, 0.986], s) for s in (0, 1)])
     rnn = Point(config={"model": "rnn"}, runs=[run([0.90, 0.95, 0.97], 0, "rnn")])
-    text = validation_markdown([cnn, rnn], sweep_facts([*cnn.runs, *rnn.runs]))
+    text = validation_markdown([cnn, rnn], sweep_facts([*cnn.runs, *rnn.runs], [cnn, rnn]))
     assert "| e1 | e2 | e3 |" in text
     cnn_row = next(line for line in text.splitlines() if line.startswith("| CNN"))
     assert "95.00%" in cnn_row and cnn_row.rstrip(" |").endswith("2")
@@ -49,10 +49,12 @@ def test_the_page_lists_each_point_with_its_epochs_and_budget():
 def test_the_page_marks_reduced_runs():
     # Three epochs, three seeds, every test image: only the slice of training images cut.
     full = [run([0.95, 0.985, 0.986], s) for s in range(3)]
-    text = validation_markdown([Point({"model": "cnn"}, full)], sweep_facts(full))
+    text = validation_markdown(
+        [Point({"model": "cnn"}, full)], sweep_facts(full, grid_points(full))
+    )
     assert "REDUCED RUNS" not in text
     cut = [run([0.95, 0.985, 0.986], s, **{"train/images_per_epoch": 2_560}) for s in range(3)]
-    text = validation_markdown([Point({"model": "cnn"}, cut)], sweep_facts(cut))
+    text = validation_markdown([Point({"model": "cnn"}, cut)], sweep_facts(cut, grid_points(cut)))
     assert text.index("REDUCED RUNS") < text.index("| setting |")
     assert "2,560 of 50,000 training images per epoch" in text
     row = next(line for line in text.splitlines() if line.startswith("| CNN"))

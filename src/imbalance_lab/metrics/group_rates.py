@@ -59,6 +59,8 @@ class GroupErrorRates(Metric):
         super().__init__(**kwargs)
         self.minority = sorted(set(int(c) for c in minority))
         self.num_classes = num_classes
+        # The wrong classes each rate can land in, per (source, target) group: fixed per run.
+        self.landing = landing_classes(self.minority, num_classes)
         self.add_state(
             "confmat",
             default=torch.zeros(num_classes, num_classes, dtype=torch.long),
@@ -76,10 +78,9 @@ class GroupErrorRates(Metric):
         (torchmetrics syncs only inside compute) as `last_confusion` for the run's figure."""
         self.last_confusion = self.confmat.clone()
         rates = group_error_rates(self.confmat, self.minority)
-        slots = landing_classes(self.minority, self.num_classes)
         for source, target in GROUP_PAIRS:
             rate = rates[rate_name(source, target)]
-            count = slots[source, target]
+            count = self.landing[source, target]
             rates[per_class(rate_name(source, target))] = (
                 rate / count if count else torch.full_like(rate, float("nan"))
             )

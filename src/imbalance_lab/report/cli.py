@@ -55,7 +55,8 @@ def report(sweeps: list[Path], out: Path, use_wandb: bool = False) -> list[Path]
     if out.exists() and not out.is_dir():
         raise ReportError(f"--out {out} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
-    points, facts = grid_points(runs), sweep_facts(runs)
+    points = grid_points(runs)
+    facts = sweep_facts(runs, points)
     if is_smoke(facts):
         print("note: reduced runs (see the warning in summary.md): verdicts are not the study's")
     # One row per training: a run that appeared twice (one fingerprint) is listed once.

@@ -10,7 +10,7 @@ from pathlib import Path
 from omegaconf import OmegaConf
 
 from imbalance_lab.metrics.reduced import reduced_note
-from imbalance_lab.report.engine.points import Point, agree, grid_points
+from imbalance_lab.report.engine.points import Point, agree
 from imbalance_lab.report.engine.runs import Run
 from imbalance_lab.report.engine.stats import is_number
 from imbalance_lab.report.text import counted, markdown_table, sizes
@@ -71,12 +71,12 @@ def _commits(runs: list[Run]) -> str:
     return ", ".join(named + ([f"not recorded ({missing} runs)"] if missing else [])) or "—"
 
 
-def sweep_facts(runs: list[Run]) -> list[SweepFacts]:
+def sweep_facts(runs: list[Run], points: list[Point]) -> list[SweepFacts]:
     """Returns the facts of each sweep folder the runs come from, in order. A folder's seeds
-    per point count every source of the report: a folder that adds seed 3 to the grid points
-    of a runs table holds one seed per point, yet its points are not one-seed points."""
-    pooled = grid_points([r for r in runs if r.status == "finished"])
-    seeds_of = {id(run): point.n for point in pooled for run in point.runs}
+    per point count every source of the report (points: the grid points of all the runs): a
+    folder that adds seed 3 to the grid points of a runs table holds one seed per point, yet
+    its points are not one-seed points."""
+    seeds_of = {id(run): point.n for point in points for run in point.runs}
     by_folder: dict[Path, list[Run]] = {}
     for run in runs:
         source = run.source or Path(".")

@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 
 from imbalance_lab.metrics.names import TEST_BAL_ACC
-from imbalance_lab.report.claims.methods import BAL, MethodGroup, method_label, rank
+from imbalance_lab.report.claims.methods import MethodGroup, method_label, rank
 from imbalance_lab.report.engine.points import Point, varying_keys
 from imbalance_lab.report.engine.stats import no_value
 from imbalance_lab.report.engine.verdicts import CONTRADICTS, OPEN, SUPPORTS, Verdict
@@ -78,7 +78,7 @@ def ranking_markdown(points: list[Point]) -> str:
         rows = []
         for position, point in enumerate(group.points, 1):
             method = method_label(point, group.points)
-            shown_mean = with_interval(point.interval(BAL), point.mean(BAL))
+            shown_mean = with_interval(point.interval(TEST_BAL_ACC), point.mean(TEST_BAL_ACC))
             row = [position, method, shown_mean, point.n]
             row += _cells(group.versus_none, method, WORDS["none"])
             row += _cells(group.versus_best, method, WORDS["best"])

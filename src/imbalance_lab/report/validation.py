@@ -14,11 +14,10 @@ from imbalance_lab.report.header import SweepFacts, header_lines
 from imbalance_lab.report.labels import labels
 from imbalance_lab.report.text import markdown_table, number, sizes, with_interval
 
-METRIC = VAL_ACC
 TOLERANCE = 0.003  # 0.3 points: "within 0.3 points of the 10-epoch accuracy" (issue 10)
 
 
-def curve(point: Point, metric: str = METRIC) -> list[float]:
+def curve(point: Point, metric: str = VAL_ACC) -> list[float]:
     """Returns the mean over the point's seeds of `metric` after each epoch (1, 2, ...), as
     far as every seed's history reaches."""
     histories = [run.curve(metric) for run in point.runs]
@@ -50,8 +49,8 @@ def validation_markdown(points: list[Point], facts: list[SweepFacts]) -> str:
     rows = []
     for name, point in zip(names, shown, strict=True):
         values = curve(point)
-        last = [run.curve(METRIC)[len(values) - 1] for run in point.runs]
-        best = [max(run.curve(METRIC)) for run in point.runs]
+        last = [run.curve(VAL_ACC)[len(values) - 1] for run in point.runs]
+        best = [max(run.curve(VAL_ACC)) for run in point.runs]
         trained = [
             r.metrics.get("train/images_per_epoch", r.metrics.get("train/size")) for r in point.runs
         ]
@@ -76,7 +75,7 @@ def validation_markdown(points: list[Point], facts: list[SweepFacts]) -> str:
         "epochs within 0.3",
     ]
     lines += [
-        f"Mean validation accuracy ({METRIC}) over the n seeds after each epoch e1, e2, ...; the "
+        f"Mean validation accuracy ({VAL_ACC}) over the n seeds after each epoch e1, e2, ...; the "
         "last epoch's with its 95% t-interval (one seed: the mean alone); 'best epoch': the mean "
         "of each seed's best epoch, an optimistic figure (it picks the maximum of noisy "
         "values); 'epochs within 0.3': the fewest epochs after which the mean curve stays "

@@ -16,8 +16,6 @@ from imbalance_lab.report.engine.runs import unowned_settings
 from imbalance_lab.report.engine.stats import is_number
 from imbalance_lab.report.engine.verdicts import Verdict, judge, versus
 
-BAL, VAL_BAL = TEST_BAL_ACC, VAL_BAL_ACC
-
 
 @dataclass
 class MethodGroup:
@@ -83,7 +81,9 @@ def _against(reference: Point | None, ordered: list[Point], above: bool, title) 
     for point in (p for p in ordered if p is not reference):
         first, second = (point, reference) if above else (reference, point)
         label = method_label(point, ordered)
-        comparisons.append(versus(metric(first, BAL), metric(second, BAL), "greater", label))
+        comparisons.append(
+            versus(metric(first, TEST_BAL_ACC), metric(second, TEST_BAL_ACC), "greater", label)
+        )
     return judge(title[0], "", title[1], "every method of this setting (Holm)", comparisons)
 
 
@@ -91,10 +91,10 @@ def rank(points: list[Point]) -> list[MethodGroup]:
     """Returns every shared setting's paired comparisons, methods best on test mean first."""
     found = []
     for context, group in method_groups(points).items():
-        ordered = sorted(group, key=lambda p: -p.mean(BAL))
+        ordered = sorted(group, key=lambda p: -p.mean(TEST_BAL_ACC))
         none = next((p for p in group if p.config.get("method") == "none"), None)
-        validated = [p for p in group if p.values(VAL_BAL)]
-        best = max(validated, key=lambda p: p.mean(VAL_BAL)) if validated else None
+        validated = [p for p in group if p.values(VAL_BAL_ACC)]
+        best = max(validated, key=lambda p: p.mean(VAL_BAL_ACC)) if validated else None
         versus_none = _against(none, ordered, True, AGAINST_NONE)
         versus_best = _against(best, ordered, False, AGAINST_BEST)
         found.append(MethodGroup(context, ordered, versus_none, best, versus_best))

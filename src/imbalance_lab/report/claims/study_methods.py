@@ -24,8 +24,6 @@ from imbalance_lab.report.engine.stats import is_number
 from imbalance_lab.report.engine.verdicts import Verdict, against, judge, versus
 from imbalance_lab.report.labels import describe, labels, rate_label
 
-BAL = TEST_BAL_ACC
-VAL_BAL = VAL_BAL_ACC  # what a corrected setting is chosen by: validation, never test
 STUDY_ROTATION = 25  # the study's augmentation: weighting and ROS "need" it (sections 3.2-3.3)
 
 
@@ -121,7 +119,7 @@ def corrected_by_method(points: list[Point], method: str) -> dict[tuple, list[Po
     without the correction keys (model, rotation, ...)."""
     keep = lambda c: c.get("method") == method and not is_uncorrected(c) and is_imbalanced(c)  # noqa: E731
     groups = group_by(points, CORRECTION_KEYS, keep)
-    return {key: [p for p in group if p.values(VAL_BAL)] for key, group in groups.items()}
+    return {key: [p for p in group if p.values(VAL_BAL_ACC)] for key, group in groups.items()}
 
 
 def knob_text(point: Point) -> str:
@@ -148,7 +146,7 @@ def conclusion_3(points: list[Point]) -> Verdict:
     comparisons = []
     for label, key in zip(labels([dict(k) for k in shared]), shared, strict=True):
         worst = {
-            name: min(group[key], key=lambda p: p.mean(VAL_BAL))
+            name: min(group[key], key=lambda p: p.mean(VAL_BAL_ACC))
             for name, group in (("ros", ros), ("weighted", weighted))
         }
         what = (
@@ -156,7 +154,12 @@ def conclusion_3(points: list[Point]) -> Verdict:
             f"({knob_text(worst['weighted'])}), test balanced accuracy"
         )
         comparisons.append(
-            versus(metric(worst["ros"], BAL), metric(worst["weighted"], BAL), "greater", what)
+            versus(
+                metric(worst["ros"], TEST_BAL_ACC),
+                metric(worst["weighted"], TEST_BAL_ACC),
+                "greater",
+                what,
+            )
         )
     return judge(claim, study, rule, family, comparisons)
 
@@ -180,13 +183,14 @@ def augmentation_claim(points: list[Point]) -> Verdict:
         for key, group in sorted(corrected_by_method(points, method).items(), key=str):
             if not group or key not in baselines:
                 continue
-            best = max(group, key=lambda p: p.mean(VAL_BAL))
+            # Chosen on validation, never on test.
+            best = max(group, key=lambda p: p.mean(VAL_BAL_ACC))
             config = dict(key)
             rotation = config.get("rotation", 0)
             where = describe(
                 [("method", method), ("model", config.get("model")), ("rotation", rotation)]
             )
-            corrected, none = metric(best, BAL), metric(baselines[key], BAL)
+            corrected, none = metric(best, TEST_BAL_ACC), metric(baselines[key], TEST_BAL_ACC)
             if float(config.get("rotation", 0)) > 0:
                 what = f"{where}: best on validation ({knob_text(best)}) > none"
                 comparisons.append(versus(corrected, none, "greater", what))

@@ -15,7 +15,6 @@ from imbalance_lab.report.engine.measures import combine, shared_seeds
 from imbalance_lab.report.engine.points import Point
 from imbalance_lab.report.labels import PRETTY
 
-ACC = TEST_ACC
 STUDY_BASELINES = {"cnn": 0.9915, "rnn": 0.9839}  # section 2, "the original dataset"
 # Section 3.2: ROS with rotation; the study says neither at which ρ nor for which model.
 STUDY_ROS = {"cnn": 0.9861, "rnn": 0.9861}
@@ -73,7 +72,7 @@ def number_checks(points: list[Point]) -> list[NumberCheck]:
             for point in (p for p in chosen if p.config.get("model") == model):
                 size = point.runs[0].test_size
                 found = check_number(
-                    section, f"{PRETTY[model]} {what}", study, point.values(ACC), setting, size
+                    section, f"{PRETTY[model]} {what}", study, point.values(TEST_ACC), setting, size
                 )
                 checks += [found] if found else []
     pairs = {m: [p for p in baselines if p.config.get("model") == m] for m in ("cnn", "rnn")}

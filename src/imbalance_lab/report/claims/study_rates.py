@@ -19,7 +19,6 @@ from imbalance_lab.report.engine.runs import CORRECTED_METRICS, RATE_METRICS
 from imbalance_lab.report.engine.verdicts import Verdict, against, judge, versus
 from imbalance_lab.report.labels import PRETTY, labels, rate_label
 
-BAL = TEST_BAL_ACC
 I_I, I_A, A_I, A_A = range(4)  # positions of p_I→I, p_I→A, p_A→I, p_A→A in RATE_METRICS
 
 
@@ -163,8 +162,8 @@ def conclusion_2(points: list[Point], rotation: float) -> Verdict:
     }
     comparisons = []
     for label, group in zip(labels([dict(k) for k in found]), found.values(), strict=True):
-        full = metric(group[-1], BAL)
+        full = metric(group[-1], TEST_BAL_ACC)
         for point in group[:-1]:
             what = f"{label}: balanced accuracy at 1/ρ=1 > at 1/ρ={point.config['inv_rho']:g}"
-            comparisons.append(versus(full, metric(point, BAL), "greater", what))
+            comparisons.append(versus(full, metric(point, TEST_BAL_ACC), "greater", what))
     return judge(claim, study, rule, family, comparisons)
